@@ -1,0 +1,22 @@
+"""HTTP handlers: parse, validate, call a service, serialize. Nothing else."""
+
+from .base import NotFoundHandler
+from .cancel import ClusterCancelHandler
+from .clusters import cluster_routes
+from .openapi import OpenAPIHandler
+from .sparkui import sparkui_routes
+from .version import VersionHandler
+
+API = r"/lakehouse/api"
+
+# (pattern, handler) pairs, mounted under the server's base_url by LakehouseApp. Later areas
+# append their own routes here; the catch-all 404 stays last.
+ROUTES = [
+    (rf"{API}/version", VersionHandler),
+    (rf"{API}/openapi\.json", OpenAPIHandler),
+    (rf"{API}/clusters/(?P<name>[^/]+)/cancel", ClusterCancelHandler),
+    *cluster_routes(API),
+    *sparkui_routes(),
+]
+
+CATCH_ALL = [(rf"{API}/.*", NotFoundHandler)]

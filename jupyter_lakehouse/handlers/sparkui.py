@@ -1,0 +1,112 @@
+"""lakehouse/sparkui/{name}/...: the cluster's Spark UI, proxied through the Jupyter server.
+
+Only GET, only to 127.0.0.1 and only to the UI port the cluster service recorded for that
+cluster: the client names a cluster, never a host or a port. Spark writes its links under the
+prefix we send in X-Forwarded-Context (Spark's UIUtils.uiRoot honours it per request), so the
+pages work under any Jupyter base_url whoever started the cluster; redirects Spark sends with
+its own absolute address are rewritten here.
+
+This is not an APIHandler: the UI is HTML with inline scripts, which the API's
+"default-src 'none'" content security policy would block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from jupyter_server.utils import url_path_join
+from tornado import httpclient, web
+
+from ..services.errors import LakehouseError
+
+PREFIX = "lakehouse/sparkui"
+_COPIED_HEADERS = (
+    "Content-Type",
+    "Cache-Control",
+    "Last-Modified",
+    "Content-Disposition",
+    "Expires",
+)
+_TIMEOUT = 30.0
+
+
+class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
+    auth_resource = "lakehouse:clusters"
+
+    def get_login_url(self) -> str:
+        # Like the API: no credentials is a 403, not a redirect to the login page (the UI is
+        # opened from JupyterLab, which already holds a session).
+        if not self.current_user:
+            raise web.HTTPError(403)
+        return super().get_login_url()
+
+    def _prefix(self, name: str) -> str:
+        return url_path_join(self.base_url, PREFIX, name)
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str, path: str | None = None) -> None:
+        prefix = self._prefix(name)
+        if not path:
+            self.redirect(prefix + "/")
+            return
+        manager = self.settings["lakehouse"]["clusters"]
+        try:
+            port = await asyncio.wait_for(asyncio.to_thread(manager.ui_port, name), _TIMEOUT)
+        except LakehouseError as e:
+            raise web.HTTPError(e.status, e.message) from None
+        except TimeoutError:
+            raise web.HTTPError(503, "The cluster service did not answer.") from None
+
+        # The raw (still percent-encoded) path, so Spark sees exactly what its links said.
+        raw = self.request.path
+        rest = raw[len(prefix) :] if raw.startswith(prefix) else path
+        if not rest.startswith("/"):
+            rest = "/" + rest
+        query = self.request.query
+        upstream = f"http://127.0.0.1:{int(port)}{rest}" + (f"?{query}" if query else "")
+        request = httpclient.HTTPRequest(
+            upstream,
+            method="GET",
+            headers={
+                "X-Forwarded-Context": prefix,
+                "Accept": self.request.headers.get("Accept", "*/*"),
+            },
+            follow_redirects=False,
+            connect_timeout=5.0,
+            request_timeout=_TIMEOUT,
+        )
+        response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+        if response.code == 599:
+            raise web.HTTPError(503, "The cluster's Spark UI did not answer.")
+
+        self.set_status(response.code, response.reason)
+        for header in _COPIED_HEADERS:
+            value = response.headers.get(header)
+            if value:
+                self.set_header(header, value)
+        location = response.headers.get("Location")
+        if location:
+            self.set_header("Location", self._rewrite_location(location, prefix))
+        if response.code not in (204, 304) and response.body:
+            self.write(response.body)
+        self.finish()
+
+    @staticmethod
+    def _rewrite_location(location: str, prefix: str) -> str:
+        # Spark redirects to http://localhost:<port>/jobs/ whatever the request's prefix was.
+        parts = urlsplit(location)
+        path = parts.path or "/"
+        if parts.scheme or parts.netloc or not path.startswith(prefix):
+            if path.startswith(prefix):
+                path = path[len(prefix) :] or "/"
+            path = prefix + (path if path.startswith("/") else "/" + path)
+        return path + (f"?{parts.query}" if parts.query else "")
+
+
+def sparkui_routes() -> list[tuple[str, type]]:
+    return [(rf"/{PREFIX}/(?P<name>[^/]+)(?P<path>/.*)?", SparkUIProxyHandler)]

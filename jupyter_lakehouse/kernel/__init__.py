@@ -1,0 +1,1 @@
+"""Code that runs inside an IPython kernel: the notebook's Spark session, magics, display."""

@@ -1,0 +1,108 @@
+"""Loading the lakehouse into an IPython kernel (the kernel contract of DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from IPython.display import display as ipython_display
+
+from .cells import cell_language_transform
+from .comm import register_comm_target
+from .display import Displayer
+from .magics import LakehouseMagics
+from .progress import CellProgress
+from .session import NotebookSession, SparkProxy
+from .sparkerrors import describe, is_spark_error
+
+# The attribute of the shell that holds the kernel's lakehouse state (no module globals).
+STATE_ATTR = "_jupyter_lakehouse"
+
+
+def _show_progress(bundle: dict) -> Any:
+    return ipython_display(bundle, raw=True, display_id=True)
+
+
+class KernelLakehouse:
+    """Everything the extension adds to one kernel, so that unloading can take it back."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.progress = CellProgress(_show_progress)
+        self.session = NotebookSession(progress=self.progress)
+        self.display = Displayer()
+        self.magics = LakehouseMagics(shell, self)
+
+    def install(self) -> None:
+        self.shell.register_magics(self.magics)
+        self.shell.input_transformers_cleanup.append(cell_language_transform)
+        self.shell.events.register("pre_run_cell", self._pre_run_cell)
+        self.shell.events.register("post_run_cell", self._post_run_cell)
+        self.shell.push(
+            {"spark": SparkProxy(self.session), "display": self.display, "_sqldf": None}
+        )
+        register_comm_target(self)
+        # Every exception passes through here; only Spark's own are shortened.
+        self.shell.set_custom_exc((Exception,), _custom_traceback)
+
+    def _pre_run_cell(self, info: Any) -> None:
+        self.session.begin_cell()
+
+    def _post_run_cell(self, result: Any) -> None:
+        error = result.error_in_exec or result.error_before_exec
+        if isinstance(error, KeyboardInterrupt):
+            state = "cancelled"
+        elif error is not None:
+            state = "error"
+        else:
+            state = "done"
+        self.session.end_cell(state)
+
+    def uninstall(self) -> None:
+        if cell_language_transform in self.shell.input_transformers_cleanup:
+            self.shell.input_transformers_cleanup.remove(cell_language_transform)
+        for event, callback in (
+            ("pre_run_cell", self._pre_run_cell),
+            ("post_run_cell", self._post_run_cell),
+        ):
+            if callback in self.shell.events.callbacks[event]:
+                self.shell.events.unregister(event, callback)
+        for kind in ("line", "cell"):
+            registered = self.shell.magics_manager.magics[kind]
+            for name in list(registered):
+                if getattr(registered[name], "__self__", None) is self.magics:
+                    del registered[name]
+        self.shell.set_custom_exc((), None)
+        for name in ("spark", "display", "_sqldf"):
+            self.shell.user_ns.pop(name, None)
+        self.session.close()
+
+
+def _custom_traceback(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset=None):
+    """IPython's custom exception hook: short messages for Spark errors, the usual otherwise.
+
+    IPython ignores what the hook returns, so the hook shows the error itself.
+    """
+    if not is_spark_error(value):
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    lakehouse = getattr(shell, STATE_ATTR, None)
+    lines = describe(value)
+    hint = lakehouse.session.failure_hint() if lakehouse is not None else None
+    stb = lines + ([hint] if hint else [])
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def load(shell: Any) -> None:
+    if getattr(shell, STATE_ATTR, None) is not None:
+        return
+    lakehouse = KernelLakehouse(shell)
+    lakehouse.install()
+    setattr(shell, STATE_ATTR, lakehouse)
+
+
+def unload(shell: Any) -> None:
+    lakehouse = getattr(shell, STATE_ATTR, None)
+    if lakehouse is not None:
+        lakehouse.uninstall()
+        setattr(shell, STATE_ATTR, None)

@@ -1,0 +1,216 @@
+"""The notebook's Spark session: one per kernel, on the attached cluster, created on first use.
+
+Every language in the notebook reaches Spark through this object with one Spark Connect
+session id, so that they all see the same temp views; other notebooks get other ids.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import NoClusterError, NotebookError
+
+DEFAULT_CLUSTER = "local"
+# The client retries a lost connection for up to ten minutes by default; a notebook should
+# rather say within seconds that its cluster is gone.
+RETRIES = {"max_retries": 4, "initial_backoff": 100, "backoff_multiplier": 2.0, "max_backoff": 1000}
+
+
+def workspace_home() -> Path:
+    """The server extension exports LAKEHOUSE_HOME, so kernels it starts agree with it."""
+    env = os.environ.get("LAKEHOUSE_HOME")
+    return Path(env) if env else Path.cwd() / ".lakehouse"
+
+
+class NotebookSession:
+    def __init__(
+        self,
+        progress: Any = None,
+        notify: Callable[[str], None] | None = None,
+        home: Path | None = None,
+    ) -> None:
+        self.session_id = str(uuid.uuid4())
+        self.cluster: str | None = None  # None until a notebook attaches: the default is used
+        self.notebook_path: str | None = None
+        self.progress = progress
+        self._notify = notify or (lambda text: print(text, file=sys.stdout))
+        self._home = home
+        self._spark: Any = None
+        self._connected_to: tuple | None = None  # (cluster, server generation)
+        self._tag: str | None = None
+
+    # -- attachment -----------------------------------------------------------------------
+
+    @property
+    def home(self) -> Path:
+        return self._home or workspace_home()
+
+    @property
+    def cluster_name(self) -> str:
+        return self.cluster or DEFAULT_CLUSTER
+
+    @property
+    def connected(self) -> bool:
+        return self._spark is not None
+
+    def manager(self) -> Any:
+        from ..services.clusters import ClusterManager
+
+        return ClusterManager(self.home)
+
+    def attach(self, cluster: str | None, notebook_path: str | None = None) -> None:
+        """Point the notebook at another cluster; the next use of `spark` connects there."""
+        if notebook_path:
+            self.notebook_path = notebook_path
+        if cluster == self.cluster:
+            return
+        previous = self.cluster_name if self.connected else None
+        self.cluster = cluster
+        if previous is not None:
+            self._disconnect()
+            self._notify(
+                f"Attached to cluster '{self.cluster_name}' (was '{previous}'). The next Spark "
+                "command connects to it; temp views of the old session stay on the old cluster."
+            )
+
+    # -- the session ----------------------------------------------------------------------
+
+    def get(self) -> Any:
+        if self._spark is not None and self._cluster_was_restarted():
+            self._disconnect()
+            self._notify(
+                f"Cluster '{self.cluster_name}' was restarted since this notebook last used it: "
+                "reconnecting. Temp views and session settings from before are gone."
+            )
+        if self._spark is None:
+            self._spark = self._connect()
+        return self._spark
+
+    def _connect(self) -> Any:
+        from ..services.errors import LakehouseError
+
+        try:
+            manager = self.manager()
+            info = manager.ensure_running(self.cluster_name)
+        except LakehouseError as e:
+            raise NoClusterError(f"cluster '{self.cluster_name}': {e.message}") from None
+        spark = _open_session(info.connect_url, self.session_id, getattr(info, "token", None))
+        if self.progress is not None:
+            spark.registerProgressHandler(self.progress)
+        if self._tag:
+            spark.addTag(self._tag)
+        self._connected_to = (self.cluster_name, info.generation)
+        try:
+            manager.attach(self.cluster_name, self.session_id, self.notebook_path, os.getpid())
+        except LakehouseError:
+            pass  # a remote cluster keeps no attachment list; the session works regardless
+        return spark
+
+    def _cluster_was_restarted(self) -> bool:
+        if self._connected_to is None:
+            return False
+        try:
+            info = self.manager().get(self.cluster_name)
+        except Exception:
+            return False  # the next Spark call reports what is wrong, with its own message
+        return info.state == "running" and info.generation != self._connected_to[1]
+
+    def _disconnect(self) -> None:
+        spark, self._spark, self._connected_to = self._spark, None, None
+        if spark is None:
+            return
+        try:
+            spark.client.close()
+        except Exception:
+            pass  # the server may already be gone; the channel is dropped either way
+        try:
+            self.manager().detach(self.cluster_name, self.session_id)
+        except Exception:
+            pass
+
+    def failure_hint(self) -> str | None:
+        """After a Spark error: if the cluster itself is down, say so and say what to do."""
+        if not self.connected:
+            return None
+        try:
+            info = self.manager().get(self.cluster_name)
+        except Exception:
+            return None
+        if info.state == "running" and not self._cluster_was_restarted():
+            return None
+        reason = f": {info.reason}" if getattr(info, "reason", None) else ""
+        self._disconnect()
+        return (
+            f"Cluster '{self.cluster_name}' is {info.state}{reason}. Restart it from the Compute "
+            "panel; the next Spark command reconnects."
+        )
+
+    # -- cells ----------------------------------------------------------------------------
+
+    def begin_cell(self) -> str:
+        """Tag the cell's Spark work so that it, and only it, can be cancelled."""
+        self._tag = f"lakehouse-cell-{uuid.uuid4().hex[:12]}"
+        if self._spark is not None:
+            self._spark.addTag(self._tag)
+        if self.progress is not None:
+            self.progress.begin(self._tag, self.cluster_name, self.session_id)
+        return self._tag
+
+    def end_cell(self, state: str = "done") -> None:
+        if self._spark is not None and self._tag:
+            try:
+                self._spark.removeTag(self._tag)
+            except Exception:
+                pass  # a dead connection has no tags left to remove
+        self._tag = None
+        if self.progress is not None:
+            self.progress.end(state)
+
+    def close(self) -> None:
+        self._disconnect()
+
+
+def _open_session(url: str, session_id: str, token: str | None) -> Any:
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+    from pyspark.sql.connect.session import SparkSession
+
+    remote = f"{url.rstrip('/')}/;session_id={session_id}"
+    if token:
+        remote += f";token={token}"
+    try:
+        spark = SparkSession.builder.remote(remote).create()
+    except Exception as e:  # grpc and pyspark raise many types for an unreachable server
+        raise NotebookError(f"could not connect to {url}: {e}", title="Cluster unreachable") from None
+    spark.client.set_retry_policies([DefaultPolicy(**RETRIES)])
+    return spark
+
+
+class SparkProxy:
+    """Stands in for `spark` in the user namespace.
+
+    Attribute access goes to the notebook's current session (connecting on first use, and
+    following re-attachments); `repr` does not connect, so variable inspectors and tab
+    completion never start a cluster behind the user's back.
+    """
+
+    def __init__(self, session: NotebookSession) -> None:
+        object.__setattr__(self, "_session", session)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session.get(), name)
+
+    def __dir__(self) -> list[str]:
+        from pyspark.sql.connect.session import SparkSession
+
+        return dir(SparkSession)
+
+    def __repr__(self) -> str:
+        session = self._session
+        if session.connected:
+            return f"<spark: Spark Connect session {session.session_id} on '{session.cluster_name}'>"
+        return f"<spark: connects to cluster '{session.cluster_name}' on first use>"

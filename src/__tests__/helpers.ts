@@ -1,0 +1,197 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+
+import { ServerConnection } from '@jupyterlab/services';
+import { ISettingRegistry, SettingRegistry } from '@jupyterlab/settingregistry';
+import { IDataConnector, StateDB } from '@jupyterlab/statedb';
+
+import { PERSONA_PLUGIN_ID } from '../models/persona';
+
+/**
+ * The real settings schema of the persona plugin, as shipped.
+ */
+export function personaSchema(): ISettingRegistry.ISchema {
+  const file = path.join(__dirname, '..', '..', 'schema', 'plugin.json');
+  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+}
+
+/**
+ * The settings store of a JupyterLab server, in memory: a StateDB holding
+ * the users' raw settings, served with the plugins' schemas as the server's
+ * settings API would.
+ */
+export class MemorySettingsConnector implements IDataConnector<
+  ISettingRegistry.IPlugin,
+  string
+> {
+  constructor(schemas: Record<string, ISettingRegistry.ISchema>) {
+    this._schemas = schemas;
+  }
+
+  async fetch(id: string): Promise<ISettingRegistry.IPlugin | undefined> {
+    const schema = this._schemas[id];
+    if (!schema) {
+      return undefined;
+    }
+    const raw = ((await this._db.fetch(id)) as string | undefined) ?? '{}';
+    return { id, data: { composite: {}, user: {} }, raw, schema, version: '' };
+  }
+
+  async list(): Promise<{ ids: string[]; values: ISettingRegistry.IPlugin[] }> {
+    const ids = Object.keys(this._schemas);
+    const values = await Promise.all(ids.map(id => this.fetch(id)));
+    return { ids, values: values as ISettingRegistry.IPlugin[] };
+  }
+
+  async save(id: string, raw: string): Promise<void> {
+    this.saves += 1;
+    await this._db.save(id, raw);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this._db.remove(id);
+  }
+
+  /**
+   * How many times settings were written.
+   */
+  saves = 0;
+
+  private _db = new StateDB();
+  private _schemas: Record<string, ISettingRegistry.ISchema>;
+}
+
+/**
+ * A setting registry as a fresh page load sees it, over `connector`.
+ */
+export function makeRegistry(
+  connector: MemorySettingsConnector
+): SettingRegistry {
+  return new SettingRegistry({ connector });
+}
+
+export function makePersonaConnector(): MemorySettingsConnector {
+  return new MemorySettingsConnector({ [PERSONA_PLUGIN_ID]: personaSchema() });
+}
+
+export interface ICannedResponse {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/**
+ * A real HTTP server standing in for the Jupyter server: it answers each
+ * path with a canned response, the way to inject faults (404 pages, error
+ * envelopes, broken JSON) into the real fetch path of the API client.
+ */
+export class CannedServer {
+  static async start(
+    routes: Record<string, ICannedResponse>
+  ): Promise<CannedServer> {
+    const server = new CannedServer(routes);
+    await new Promise<void>(resolve =>
+      server._server.listen(0, '127.0.0.1', resolve)
+    );
+    return server;
+  }
+
+  private constructor(routes: Record<string, ICannedResponse>) {
+    this.routes = routes;
+    this._server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      this.requests.push(url);
+      const canned = this.routes[url.pathname] ?? {
+        status: 404,
+        body: '<html><title>404: Not Found</title></html>',
+        contentType: 'text/html'
+      };
+      res.writeHead(canned.status, {
+        'Content-Type': canned.contentType ?? 'application/json'
+      });
+      res.end(canned.body);
+    });
+  }
+
+  get baseUrl(): string {
+    const { port } = this._server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/`;
+  }
+
+  settings(): ServerConnection.ISettings {
+    return ServerConnection.makeSettings({
+      baseUrl: this.baseUrl,
+      wsUrl: this.baseUrl.replace('http', 'ws')
+    });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve => this._server.close(() => resolve()));
+  }
+
+  routes: Record<string, ICannedResponse>;
+  requests: URL[] = [];
+  private _server: http.Server;
+}
+
+/**
+ * Settings pointing at a port nothing listens on.
+ */
+export async function unreachableSettings(): Promise<ServerConnection.ISettings> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>(resolve => server.close(() => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  return ServerConnection.makeSettings({
+    baseUrl,
+    wsUrl: baseUrl.replace('http', 'ws')
+  });
+}
+
+/**
+ * A version answer as the server extension sends it.
+ */
+export function versionBody(
+  overrides: Record<string, unknown> = {}
+): Record<string, unknown> {
+  return {
+    package: '0.1.0',
+    frontend: '0.1.0',
+    compatible: true,
+    spark: '4.2.0',
+    mlflow: '3.5.1',
+    jupyterlab: '4.6.6',
+    delta: {
+      delta_spark: '4.4.1',
+      deltalake: '1.6.6',
+      engine: { name: null, reason: 'no cluster has started' }
+    },
+    java: {
+      executable: '/usr/bin/java',
+      version: '17.0.12',
+      major: 17,
+      usable: true,
+      required: '>=17'
+    },
+    ...overrides
+  };
+}
+
+/**
+ * Wait until `condition` holds, for state that settles through promises.
+ */
+export async function waitFor(
+  condition: () => boolean,
+  timeout = 2000
+): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeout) {
+      throw new Error('Timed out waiting for a condition');
+    }
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+}

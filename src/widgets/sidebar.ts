@@ -1,0 +1,63 @@
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
+import { PanelLayout, Widget } from '@lumino/widgets';
+
+import { lakehouseIcon } from '../icons';
+import { ServerVersionModel } from '../models/serverVersion';
+import { ILakehousePanels, ILakehousePersona } from '../tokens';
+import { PanelsView } from './panelsView';
+import { PersonaSwitcher } from './personaSwitcher';
+import { VersionStatus } from './versionStatus';
+
+/**
+ * The id of the Lakehouse sidebar, also its DOM id.
+ */
+export const SIDEBAR_ID = 'jupyter-lakehouse:sidebar';
+
+/**
+ * The Lakehouse left sidebar: the persona switcher on top, the current
+ * persona's panels below, the version handshake at the bottom.
+ */
+export class LakehouseSidebar extends Widget {
+  constructor(options: LakehouseSidebar.IOptions) {
+    super();
+    this.id = SIDEBAR_ID;
+    this.addClass('jp-Lakehouse-Sidebar');
+    const trans = options.trans ?? nullTranslator.load('jupyter_lakehouse');
+    this.title.icon = lakehouseIcon;
+    this.title.caption = trans.__('Lakehouse');
+
+    const header = new Widget();
+    header.addClass('jp-Lakehouse-Sidebar-header');
+    const heading = document.createElement('h2');
+    heading.className = 'jp-Lakehouse-Sidebar-title';
+    heading.textContent = trans.__('Lakehouse');
+    header.node.appendChild(heading);
+
+    this.switcher = new PersonaSwitcher({ persona: options.persona, trans });
+    this.panels = new PanelsView({
+      panels: options.panels,
+      persona: options.persona,
+      trans
+    });
+    this.status = new VersionStatus({ model: options.version, trans });
+
+    const layout = (this.layout = new PanelLayout());
+    layout.addWidget(header);
+    layout.addWidget(this.switcher);
+    layout.addWidget(this.panels);
+    layout.addWidget(this.status);
+  }
+
+  readonly switcher: PersonaSwitcher;
+  readonly panels: PanelsView;
+  readonly status: VersionStatus;
+}
+
+export namespace LakehouseSidebar {
+  export interface IOptions {
+    persona: ILakehousePersona;
+    panels: ILakehousePanels;
+    version: ServerVersionModel;
+    trans?: TranslationBundle;
+  }
+}

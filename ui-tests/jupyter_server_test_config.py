@@ -1,0 +1,26 @@
+"""The JupyterLab server the UI tests drive.
+
+Galata's test setup (no token, galata's helper extension, throwaway root
+and workspaces), on a fixed unusual port, with throwaway user settings so
+the persona a test saves never leaks into the next run or into ~/.jupyter.
+"""
+
+import json
+from pathlib import Path
+from tempfile import mkdtemp
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 (`c` is given to config files by traitlets)
+
+c.ServerApp.port = 8971  # noqa: F821
+c.ServerApp.ip = "127.0.0.1"  # noqa: F821
+# CI containers run as root; the server is local and throwaway.
+c.ServerApp.allow_root = True  # noqa: F821
+
+settings_dir = Path(mkdtemp(prefix="lakehouse-ui-settings-"))
+# The news prompt would sit on top of what the screenshots show.
+notification = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+notification.parent.mkdir(parents=True)
+notification.write_text(json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
+c.LabApp.user_settings_dir = str(settings_dir)  # noqa: F821
