@@ -23,12 +23,8 @@ def is_spark_dataframe(obj: Any) -> bool:
 def spark_result(df: Any, limit: int) -> TableResult:
     """Fetch at most `limit` rows as Arrow; one extra row tells whether more exist."""
     arrow = df.limit(limit + 1).toArrow()
-    truncated = arrow.num_rows > limit
-    frame = arrow.slice(0, limit).to_pandas(types_mapper=pd.ArrowDtype)
     types = [field.dataType.simpleString() for field in df.schema.fields]
-    return TableResult(
-        frame, types, truncated=truncated, total_rows=None if truncated else len(frame), limit=limit
-    )
+    return TableResult.from_arrow(arrow, types, limit)
 
 
 class Displayer:
@@ -44,10 +40,13 @@ class Displayer:
             return TableResult.from_pandas(obj.to_frame(), self.row_limit)
         return None
 
+    def show(self, result: TableResult) -> None:
+        ipython_display(bundle(result), raw=True)
+
     def __call__(self, *objs: Any, **kwargs: Any) -> None:
         for obj in objs:
             result = self.result_for(obj)
             if result is None:
                 ipython_display(obj, **kwargs)
             else:
-                ipython_display(bundle(result), raw=True)
+                self.show(result)

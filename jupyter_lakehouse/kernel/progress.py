@@ -79,7 +79,9 @@ class CellProgress:
         self.run = CellRun(tag, cluster, session_id, self._clock())
         self._handle = None
 
-    def __call__(self, stages: Any, inflight_tasks: int, operation_id: str | None, done: bool) -> None:
+    def __call__(
+        self, stages: Any, inflight_tasks: int, operation_id: str | None, done: bool
+    ) -> None:
         run = self.run
         if run is None:
             return
@@ -99,6 +101,12 @@ class CellProgress:
             return
         run.state = state
         run.inflight = 0
+        if state == "done":
+            # The server reports progress at intervals, so the last report can predate the
+            # end; a cell that finished has no work left (stages AQE skipped included).
+            for op in run.operations.values():
+                for stage in op.values():
+                    stage.completed, stage.done = stage.tasks, True
         # Only cells that ran Spark tasks keep a progress line.
         if self._handle is not None:
             self._show(self._clock())

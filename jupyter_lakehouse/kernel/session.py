@@ -6,6 +6,7 @@ session id, so that they all see the same temp views; other notebooks get other 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import uuid
@@ -105,10 +106,9 @@ class NotebookSession:
         if self._tag:
             spark.addTag(self._tag)
         self._connected_to = (self.cluster_name, info.generation)
-        try:
+        # A remote cluster keeps no attachment list; the session works regardless.
+        with contextlib.suppress(LakehouseError):
             manager.attach(self.cluster_name, self.session_id, self.notebook_path, os.getpid())
-        except LakehouseError:
-            pass  # a remote cluster keeps no attachment list; the session works regardless
         return spark
 
     def _cluster_was_restarted(self) -> bool:
@@ -124,14 +124,11 @@ class NotebookSession:
         spark, self._spark, self._connected_to = self._spark, None, None
         if spark is None:
             return
-        try:
+        # The server may already be gone; the channel and the attachment go either way.
+        with contextlib.suppress(Exception):
             spark.client.close()
-        except Exception:
-            pass  # the server may already be gone; the channel is dropped either way
-        try:
+        with contextlib.suppress(Exception):
             self.manager().detach(self.cluster_name, self.session_id)
-        except Exception:
-            pass
 
     def failure_hint(self) -> str | None:
         """After a Spark error: if the cluster itself is down, say so and say what to do."""
@@ -163,10 +160,9 @@ class NotebookSession:
 
     def end_cell(self, state: str = "done") -> None:
         if self._spark is not None and self._tag:
-            try:
+            # A dead connection has no tags left to remove.
+            with contextlib.suppress(Exception):
                 self._spark.removeTag(self._tag)
-            except Exception:
-                pass  # a dead connection has no tags left to remove
         self._tag = None
         if self.progress is not None:
             self.progress.end(state)
@@ -185,7 +181,9 @@ def _open_session(url: str, session_id: str, token: str | None) -> Any:
     try:
         spark = SparkSession.builder.remote(remote).create()
     except Exception as e:  # grpc and pyspark raise many types for an unreachable server
-        raise NotebookError(f"could not connect to {url}: {e}", title="Cluster unreachable") from None
+        raise NotebookError(
+            f"could not connect to {url}: {e}", title="Cluster unreachable"
+        ) from None
     spark.client.set_retry_policies([DefaultPolicy(**RETRIES)])
     return spark
 
@@ -202,6 +200,10 @@ class SparkProxy:
         object.__setattr__(self, "_session", session)
 
     def __getattr__(self, name: str) -> Any:
+        # IPython's display machinery probes `_repr_html_`, `_ipython_display_` and friends on
+        # every value it shows; none of them may start a cluster.
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._session.get(), name)
 
     def __dir__(self) -> list[str]:
@@ -212,5 +214,7 @@ class SparkProxy:
     def __repr__(self) -> str:
         session = self._session
         if session.connected:
-            return f"<spark: Spark Connect session {session.session_id} on '{session.cluster_name}'>"
+            return (
+                f"<spark: Spark Connect session {session.session_id} on '{session.cluster_name}'>"
+            )
         return f"<spark: connects to cluster '{session.cluster_name}' on first use>"

@@ -10,7 +10,8 @@ from typing import Any
 
 RED, RESET, BOLD = "\x1b[0;31m", "\x1b[0m", "\x1b[1m"
 # Cut at the first of these: what follows is for Spark's developers, not the notebook's user.
-_NOISE = ("\n\nJVM stacktrace:", "\nJVM stacktrace:", "\n\nGrpc", "\n== SQL")
+# Spark appends the analyzed plan after ";\n" to analysis errors.
+_NOISE = ("\n\nJVM stacktrace:", "\nJVM stacktrace:", "\n\nGrpc", "\n== SQL", ";\n")
 
 
 def _call(e: Any, *names: str) -> Any:
@@ -30,7 +31,7 @@ def summary(e: BaseException) -> str:
     text = str(e).strip()
     for marker in _NOISE:
         text = text.split(marker, 1)[0]
-    return text.strip()
+    return text.strip().rstrip(";").strip()
 
 
 def position(e: Any) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ from jupyter_client.manager import start_new_kernel
 @dataclass
 class CellResult:
     outputs: list[dict] = field(default_factory=list)
+    done: bool = False
 
     @property
     def text(self) -> str:
@@ -24,7 +25,8 @@ class CellResult:
         return [
             o["content"]["data"][mime]
             for o in self.outputs
-            if o["type"] in ("display_data", "execute_result") and mime in o["content"]["data"]
+            if o["type"] in ("display_data", "execute_result", "update_display_data")
+            and mime in o["content"]["data"]
         ]
 
 
@@ -33,20 +35,37 @@ class Kernel:
         self.manager, self.client = start_new_kernel(kernel_name="python3", env=env)
 
     def run(self, code: str, timeout: float = 120) -> CellResult:
+        return self.wait(self.start(code), timeout=timeout)
+
+    def start(self, code: str) -> str:
+        """Send a cell without waiting for it; `wait` collects its outputs."""
         msg_id = self.client.execute(code)
-        result = CellResult()
+        self._results = getattr(self, "_results", {})
+        self._results[msg_id] = CellResult()
+        return msg_id
+
+    def wait(self, msg_id: str, timeout: float = 120, until=None) -> CellResult:
+        """Outputs of cell `msg_id` until it is idle (or until `until(result)` is true)."""
+        result = self._results[msg_id]
         while True:
+            if (until is not None and until(result)) or result.done:
+                return result
             try:
                 msg = self.client.get_iopub_msg(timeout=timeout)
             except Empty:
-                raise TimeoutError(f"cell did not finish in {timeout} s: {code!r}") from None
-            if msg["parent_header"].get("msg_id") != msg_id:
+                raise TimeoutError(f"no kernel output for {timeout} s") from None
+            parent = msg["parent_header"].get("msg_id")
+            target = self._results.get(parent)
+            if target is None:
                 continue
             kind = msg["msg_type"]
             if kind in ("stream", "display_data", "execute_result", "error", "update_display_data"):
-                result.outputs.append({"type": kind, "content": msg["content"]})
+                target.outputs.append({"type": kind, "content": msg["content"]})
             if kind == "status" and msg["content"]["execution_state"] == "idle":
-                return result
+                target.done = True
+
+    def interrupt(self) -> None:
+        self.manager.interrupt_kernel()
 
     def shutdown(self) -> None:
         self.client.stop_channels()

@@ -4,15 +4,23 @@ import os
 
 import pytest
 
-from jupyter_lakehouse.kernel.table import TABLE_MIME
+from jupyter_lakehouse.kernel.table import TABLE_MIME, decode_arrow
 
+from ..fixtures.clusters import managed_home
 from .kernel_client import Kernel
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    env = {**os.environ, "LAKEHOUSE_HOME": str(tmp_path_factory.mktemp("home"))}
-    kernel = Kernel(env=env)
+def home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    # No test here should start a cluster; if one does, it must not outlive the tests.
+    with managed_home(home):
+        yield home
+
+
+@pytest.fixture(scope="module")
+def kernel(home):
+    kernel = Kernel(env={**os.environ, "LAKEHOUSE_HOME": str(home)})
     yield kernel
     kernel.shutdown()
 
@@ -24,16 +32,19 @@ def test_extension_is_loaded_without_load_ext(kernel):
     assert out.text.split() == ["SparkProxy", "True", "None"]
 
 
-def test_repr_of_spark_does_not_connect(kernel):
+def test_showing_spark_does_not_connect(kernel, home):
     out = kernel.run("spark")
     assert out.error is None
     assert "first use" in out.data("text/plain")[0]
+    out = kernel.run("print(spark._session.connected)")
+    assert out.text.strip() == "False"
+    assert not (home / "clusters").exists(), "a cluster was looked up"
 
 
 def test_display_of_pandas_is_the_lakehouse_table(kernel):
     out = kernel.run("import pandas as pd\ndisplay(pd.DataFrame({'a': [1, 2], 'b': ['x', None]}))")
     (table,) = out.data(TABLE_MIME)
-    assert table["data"] == [[1, "x"], [2, None]]
+    assert decode_arrow(table).to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
     assert out.data("text/html") and out.data("text/plain")
 
 

@@ -26,3 +26,8 @@ def test_caret_on_first_line_and_clipped_to_the_line():
 def test_summary_drops_jvm_stack():
     err = ValueError("[X] bad thing SQLSTATE: 42000\n\nJVM stacktrace:\norg.apache...\n\tat ...")
     assert summary(err) == "[X] bad thing SQLSTATE: 42000"
+
+
+def test_summary_drops_the_analyzed_plan():
+    err = ValueError("[T] The table `x` cannot be found. SQLSTATE: 42P01;\n'Aggregate\n+- 'Rel")
+    assert summary(err) == "[T] The table `x` cannot be found. SQLSTATE: 42P01"
