@@ -8,6 +8,7 @@ from IPython.display import display as ipython_display
 
 from .cells import cell_language_transform
 from .comm import register_comm_target
+from .completion import make_matcher
 from .display import Displayer
 from .magics import LakehouseMagics
 from .progress import CellProgress
@@ -41,6 +42,8 @@ class KernelLakehouse:
             {"spark": SparkProxy(self.session), "display": self.display, "_sqldf": None}
         )
         register_comm_target(self)
+        self.sql_matcher = make_matcher(self.session)
+        self.shell.Completer.custom_matchers.append(self.sql_matcher)
         # Every exception passes through here; only Spark's own are shortened.
         self.shell.set_custom_exc((Exception,), _custom_traceback)
 
@@ -72,6 +75,8 @@ class KernelLakehouse:
                 if getattr(registered[name], "__self__", None) is self.magics:
                     del registered[name]
         self.shell.set_custom_exc((), None)
+        if self.sql_matcher in self.shell.Completer.custom_matchers:
+            self.shell.Completer.custom_matchers.remove(self.sql_matcher)
         for name in ("spark", "display", "_sqldf"):
             self.shell.user_ns.pop(name, None)
         self.session.close()

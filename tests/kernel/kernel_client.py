@@ -64,6 +64,14 @@ class Kernel:
             if kind == "status" and msg["content"]["execution_state"] == "idle":
                 target.done = True
 
+    def complete(self, code: str, cursor_pos: int | None = None) -> list[str]:
+        cursor = len(code) if cursor_pos is None else cursor_pos
+        msg_id = self.client.complete(code, cursor)
+        while True:
+            reply = self.client.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["matches"]
+
     def interrupt(self) -> None:
         self.manager.interrupt_kernel()
 

@@ -66,3 +66,13 @@ def test_python_marker_runs_python(kernel):
 def test_load_ext_again_is_harmless(kernel):
     out = kernel.run("%load_ext jupyter_lakehouse\nprint(type(spark).__name__)")
     assert out.error is None and out.text.splitlines()[-1] == "SparkProxy"
+
+
+def test_sql_completion_offers_keywords_without_connecting(kernel, home):
+    assert "SELECT" in kernel.complete("%sql\nSEL")
+    assert kernel.run("print(spark._session.connected)").text.strip() == "False"
+
+
+def test_python_completion_is_untouched(kernel):
+    kernel.run("lakehouse_value = 1")
+    assert "lakehouse_value" in kernel.complete("lakehouse_va")

@@ -195,3 +195,14 @@ def test_row_limit_caps_what_reaches_the_notebook(kernel):
         assert kernel.run("print(_sqldf.count())").text.strip() == "1000000"
     finally:
         kernel.run("%config LakehouseMagics.row_limit = 10000")
+
+
+def test_sql_completion_names_tables_and_columns(kernel):
+    kernel.run(
+        "spark.sql('SELECT 1 AS person_id, 2 AS person_age').createOrReplaceTempView('people')"
+    )
+    assert "people" in kernel.complete("%sql\nSELECT * FROM peo")
+    code = "%sql\nSELECT person_a FROM people"
+    assert "person_age" in kernel.complete(code, code.index(" FROM"))
+    assert "people.person_id" in kernel.complete("%sql\nSELECT people.person_i")
+    assert "SELECT" in kernel.complete("%sql\nSEL")
