@@ -15,7 +15,6 @@ from typing import Any
 
 from IPython.core.completer import SimpleCompletion, context_matcher
 
-
 CACHE_SECONDS = 30.0
 KEYWORDS = (
     "SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT JOIN LEFT RIGHT FULL OUTER INNER CROSS ON "
