@@ -132,7 +132,7 @@ _NAME = r"(?P<name>[^/]+)"
 def cluster_routes(api: str) -> list[tuple[str, type]]:
     base = rf"{api}/clusters"
     return [
-        (rf"{base}/?", ClustersHandler),
+        (rf"{base}", ClustersHandler),
         (rf"{base}/{_NAME}/start", ClusterStartHandler),
         (rf"{base}/{_NAME}/stop", ClusterStopHandler),
         (rf"{base}/{_NAME}/restart", ClusterRestartHandler),

@@ -51,7 +51,7 @@ class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
     @authorized
     async def get(self, name: str, path: str | None = None) -> None:
         prefix = self._prefix(name)
-        if not path:
+        if path is None:
             self.redirect(prefix + "/")
             return
         manager = self.settings["lakehouse"]["clusters"]
@@ -64,7 +64,7 @@ class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
 
         # The raw (still percent-encoded) path, so Spark sees exactly what its links said.
         raw = self.request.path
-        rest = raw[len(prefix) :] if raw.startswith(prefix) else path
+        rest = raw[len(prefix) :] if raw.startswith(prefix) else "/" + path
         if not rest.startswith("/"):
             rest = "/" + rest
         query = self.request.query
@@ -109,4 +109,7 @@ class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
 
 
 def sparkui_routes() -> list[tuple[str, type]]:
-    return [(rf"/{PREFIX}/(?P<name>[^/]+)(?P<path>/.*)?", SparkUIProxyHandler)]
+    return [
+        (rf"/{PREFIX}/(?P<name>[^/]+)", SparkUIProxyHandler),  # redirects to .../{name}/
+        (rf"/{PREFIX}/(?P<name>[^/]+)/(?P<path>.*)", SparkUIProxyHandler),
+    ]

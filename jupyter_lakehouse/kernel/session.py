@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from .errors import NoClusterError, NotebookError
 
 DEFAULT_CLUSTER = "local"
+TOUCH_INTERVAL = 60.0  # seconds; the idle timeout is counted in minutes
 # The client retries a lost connection for up to ten minutes by default; a notebook should
 # rather say within seconds that its cluster is gone.
 RETRIES = {"max_retries": 4, "initial_backoff": 100, "backoff_multiplier": 2.0, "max_backoff": 1000}
@@ -44,6 +46,7 @@ class NotebookSession:
         self._spark: Any = None
         self._connected_to: tuple | None = None  # (cluster, server generation)
         self._tag: str | None = None
+        self._last_touch = float("-inf")
 
     # -- attachment -----------------------------------------------------------------------
 
@@ -100,7 +103,7 @@ class NotebookSession:
             info = manager.ensure_running(self.cluster_name)
         except LakehouseError as e:
             raise NoClusterError(f"cluster '{self.cluster_name}': {e.message}") from None
-        spark = _open_session(info.connect_url, self.session_id, getattr(info, "token", None))
+        spark = _open_session(manager.connect_url(self.cluster_name, self.session_id))
         if self.progress is not None:
             spark.registerProgressHandler(self.progress)
         if self._tag:
@@ -115,7 +118,7 @@ class NotebookSession:
         if self._connected_to is None:
             return False
         try:
-            info = self.manager().get(self.cluster_name)
+            info = self.manager().get(self.cluster_name, details=False)
         except Exception:
             return False  # the next Spark call reports what is wrong, with its own message
         return info.state == "running" and info.generation != self._connected_to[1]
@@ -135,7 +138,7 @@ class NotebookSession:
         if not self.connected:
             return None
         try:
-            info = self.manager().get(self.cluster_name)
+            info = self.manager().get(self.cluster_name, details=False)
         except Exception:
             return None
         if info.state == "running" and not self._cluster_was_restarted():
@@ -158,6 +161,15 @@ class NotebookSession:
             self.progress.begin(self._tag, self.cluster_name, self.session_id)
         return self._tag
 
+    def _touch(self) -> None:
+        """Tell the cluster's idle timer that this notebook is working (at most every minute)."""
+        now = time.monotonic()
+        if not self.connected or now - self._last_touch < TOUCH_INTERVAL:
+            return
+        self._last_touch = now
+        with contextlib.suppress(Exception):
+            self.manager().touch(self.cluster_name, self.session_id)
+
     def end_cell(self, state: str = "done") -> None:
         if self._spark is not None and self._tag:
             # A dead connection has no tags left to remove.
@@ -166,23 +178,23 @@ class NotebookSession:
         self._tag = None
         if self.progress is not None:
             self.progress.end(state)
+        self._touch()
 
     def close(self) -> None:
         self._disconnect()
 
 
-def _open_session(url: str, session_id: str, token: str | None) -> Any:
+def _open_session(remote: str) -> Any:
+    """A new Spark Connect session for `remote` (sc://…;session_id=…[;token=…])."""
     from pyspark.sql.connect.client.retries import DefaultPolicy
     from pyspark.sql.connect.session import SparkSession
 
-    remote = f"{url.rstrip('/')}/;session_id={session_id}"
-    if token:
-        remote += f";token={token}"
     try:
         spark = SparkSession.builder.remote(remote).create()
     except Exception as e:  # grpc and pyspark raise many types for an unreachable server
+        where = remote.split("/;", 1)[0]
         raise NotebookError(
-            f"could not connect to {url}: {e}", title="Cluster unreachable"
+            f"could not connect to {where}: {e}", title="Cluster unreachable"
         ) from None
     spark.client.set_retry_policies([DefaultPolicy(**RETRIES)])
     return spark

@@ -43,9 +43,13 @@ def test_port_in_use(tmp_path):
 
 def test_missing_java(tmp_path):
     with managed_home(tmp_path / "home") as manager:
-        manager.create({"name": "nojava", **LIGHT,
-                        "env": {"JAVA_HOME": str(tmp_path / "nowhere"),
-                                "PATH": str(tmp_path / "nowhere")}})
+        manager.create(
+            {
+                "name": "nojava",
+                **LIGHT,
+                "env": {"JAVA_HOME": str(tmp_path / "nowhere"), "PATH": str(tmp_path / "nowhere")},
+            }
+        )
         with pytest.raises(Unavailable) as err:
             manager.start("nojava")
         assert err.value.code == "java_missing"
@@ -59,8 +63,10 @@ def test_missing_java(tmp_path):
     ("profile", "expected"),
     [
         # spark-submit refuses the master before any SparkContext exists.
-        ({"kind": "custom", "master": "banana"},
-         "Master must either be yarn or start with spark, k8s, or local"),
+        (
+            {"kind": "custom", "master": "banana"},
+            "Master must either be yarn or start with spark, k8s, or local",
+        ),
         # The SparkContext refuses the conf while starting.
         ({"spark_conf": {"spark.executor.memory": "banana"}}, "Executor memory"),
     ],

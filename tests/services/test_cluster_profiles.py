@@ -9,8 +9,13 @@ import sys
 
 import pytest
 
-from jupyter_lakehouse.services.clusters import ClusterManager, validate_profile
-from jupyter_lakehouse.services.clusters import idle, launcher, logs
+from jupyter_lakehouse.services.clusters import (
+    ClusterManager,
+    idle,
+    launcher,
+    logs,
+    validate_profile,
+)
 from jupyter_lakehouse.services.clusters.profiles import ClusterProfile, validate_name
 from jupyter_lakehouse.services.errors import BadRequest, Conflict, NotFound
 
@@ -130,7 +135,9 @@ def test_unknown_fields_are_refused_and_read_only_ones_ignored():
     assert profile.name == "c1"
 
 
-@pytest.mark.parametrize("master", ["k8s://https://kube:6443", "yarn", "spark://h:7077", "mesos://x"])
+@pytest.mark.parametrize(
+    "master", ["k8s://https://kube:6443", "yarn", "spark://h:7077", "mesos://x"]
+)
 def test_custom_master_is_passed_through(master):
     assert validate_profile({"name": "k", "kind": "custom", "master": master}).master == master
 
@@ -144,8 +151,14 @@ def test_custom_master_needs_one_word(master):
 
 @pytest.mark.parametrize(
     "url",
-    ["sc://host:15002", "sc://host", "sc://10.0.0.5:443/", "sc://[::1]:15002",
-     "sc://h.example.com:443/;use_ssl=true", "sc://h:1/;use_ssl=true;user_id=ann"],
+    [
+        "sc://host:15002",
+        "sc://host",
+        "sc://10.0.0.5:443/",
+        "sc://[::1]:15002",
+        "sc://h.example.com:443/;use_ssl=true",
+        "sc://h:1/;use_ssl=true;user_id=ann",
+    ],
 )
 def test_good_remote_urls(url):
     profile = validate_profile({"name": "r", "kind": "remote", "url": url, "token": "t0k"})
@@ -156,8 +169,18 @@ def test_good_remote_urls(url):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://host:15002", "sc://", "sc://h:abc", "sc://h:99999", "sc://h x", "host:15002", None,
-     "sc://h:1/;token=secret", "sc://h:1/;session_id=abc", "sc://h:1/path"],
+    [
+        "http://host:15002",
+        "sc://",
+        "sc://h:abc",
+        "sc://h:99999",
+        "sc://h x",
+        "host:15002",
+        None,
+        "sc://h:1/;token=secret",
+        "sc://h:1/;session_id=abc",
+        "sc://h:1/path",
+    ],
 )
 def test_bad_remote_urls(url):
     with pytest.raises(BadRequest) as err:
@@ -168,7 +191,11 @@ def test_bad_remote_urls(url):
 def test_patch_merges_and_refuses_rename_or_kind_change():
     existing = validate_profile(local(spark_conf={"a": "1"}, driver_memory="2g"))
     patched = validate_profile({"master": "local[3]"}, existing=existing)
-    assert (patched.master, patched.driver_memory, patched.spark_conf) == ("local[3]", "2g", {"a": "1"})
+    assert (patched.master, patched.driver_memory, patched.spark_conf) == (
+        "local[3]",
+        "2g",
+        {"a": "1"},
+    )
     assert patched.created_at == existing.created_at
     with pytest.raises(BadRequest, match="renamed"):
         validate_profile({"name": "other"}, existing=existing)
@@ -182,7 +209,9 @@ def test_kind_specific_fields_only():
     shown = validate_profile({"name": "r", "kind": "remote", "url": "sc://h"}).to_dict()
     assert "spark_conf" not in shown and "driver_memory" not in shown
     with pytest.raises(BadRequest, match="min_executors"):
-        validate_profile({"name": "s", "kind": "standalone", "min_executors": 3, "max_executors": 2})
+        validate_profile(
+            {"name": "s", "kind": "standalone", "min_executors": 3, "max_executors": 2}
+        )
 
 
 # -- persistence ---------------------------------------------------------------------------
@@ -205,8 +234,14 @@ def test_default_cluster_exists_on_first_list(manager):
 
 def test_round_trip_across_managers(manager, tmp_path):
     created = manager.create(
-        {"name": "etl", "master": "local[2]", "spark_conf": {"spark.sql.shuffle.partitions": "4"},
-         "env": {"TZ": "UTC"}, "idle_timeout_minutes": 15, "port": 15999}
+        {
+            "name": "etl",
+            "master": "local[2]",
+            "spark_conf": {"spark.sql.shuffle.partitions": "4"},
+            "env": {"TZ": "UTC"},
+            "idle_timeout_minutes": 15,
+            "port": 15999,
+        }
     )
     assert created.state == "terminated" and created.idle_timeout_minutes == 15
     manager.update("etl", {"driver_memory": "3g"})
@@ -301,22 +336,33 @@ def test_tail_reads_the_end_of_a_big_file(tmp_path):
     assert logs.tail(tmp_path / "missing.log", 3) == []
 
 
-# The shapes of real failures, as Spark 4.2 printed them on this machine.
-MAIN_EXCEPTION = """[jupyter-lakehouse] 2026-11-20 22:40:00 UTC: starting the driver
-WARNING: Using incubator modules: jdk.incubator.vector
-Exception in thread "main" org.apache.spark.SparkException: Master must either be yarn or start with spark, k8s, or local
-\tat org.apache.spark.deploy.SparkSubmit.error(SparkSubmit.scala:1068)
-"""
-BIND_ERROR = """26/11/20 22:40:22 INFO Utils: Successfully started service 'SparkUI' on port 14941.
-26/11/20 22:40:22 ERROR SparkConnectServer: Error starting Spark Connect server
-java.net.BindException: Failed to bind to address /127.0.0.1:15903: Service 'SparkConnectService' failed after 0 retries (starting from 15903)!
-\tat org.apache.spark.util.Utils$.startServiceOnPort(Utils.scala:2275)
-26/11/20 22:40:23 INFO SparkContext: Successfully stopped SparkContext
-"""
-JVM_ERROR = """Invalid maximum heap size: -Xmxbanana
-Error: Could not create the Java Virtual Machine.
-Error: A fatal exception has occurred. Program will exit.
-"""
+# The shapes of real failures, as Spark 4.2 printed them on this machine (long lines joined).
+MAIN_EXCEPTION = "\n".join(
+    [
+        "[jupyter-lakehouse] 2026-11-20 22:40:00 UTC: starting the driver",
+        "WARNING: Using incubator modules: jdk.incubator.vector",
+        'Exception in thread "main" org.apache.spark.SparkException: Master must either be yarn'
+        " or start with spark, k8s, or local",
+        "\tat org.apache.spark.deploy.SparkSubmit.error(SparkSubmit.scala:1068)",
+    ]
+)
+BIND_ERROR = "\n".join(
+    [
+        "26/11/20 22:40:22 INFO Utils: Successfully started service 'SparkUI' on port 14941.",
+        "26/11/20 22:40:22 ERROR SparkConnectServer: Error starting Spark Connect server",
+        "java.net.BindException: Failed to bind to address /127.0.0.1:15903: Service"
+        " 'SparkConnectService' failed after 0 retries (starting from 15903)!",
+        "\tat org.apache.spark.util.Utils$.startServiceOnPort(Utils.scala:2275)",
+        "26/11/20 22:40:23 INFO SparkContext: Successfully stopped SparkContext",
+    ]
+)
+JVM_ERROR = "\n".join(
+    [
+        "Invalid maximum heap size: -Xmxbanana",
+        "Error: Could not create the Java Virtual Machine.",
+        "Error: A fatal exception has occurred. Program will exit.",
+    ]
+)
 
 
 def test_startup_error_finds_the_meaningful_line():
@@ -334,7 +380,7 @@ def test_startup_error_finds_the_meaningful_line():
 
 
 def test_previous_runs_do_not_explain_this_one():
-    lines = (MAIN_EXCEPTION + "[jupyter-lakehouse] later: starting the driver\nstill fine\n")
+    lines = MAIN_EXCEPTION + "\n[jupyter-lakehouse] later: starting the driver\nstill fine\n"
     assert logs.startup_error(lines.splitlines(), fallback=False) is None
 
 
@@ -364,12 +410,22 @@ def test_launch_plan_owns_the_plumbing(tmp_path):
     assert plan.conf["spark.ui.port"] == "4040"
     assert plan.conf["spark.sql.x"] == "1"
     assert plan.conf["spark.sql.catalogImplementation"] == "hive"
-    assert str(tmp_path / "metastore_db") in plan.conf["spark.hadoop.javax.jdo.option.ConnectionURL"]
+    assert (
+        str(tmp_path / "metastore_db") in plan.conf["spark.hadoop.javax.jdo.option.ConnectionURL"]
+    )
 
 
 def test_standalone_plan_has_master_workers_and_autoscaling(tmp_path):
-    profile = validate_profile({"name": "s", "kind": "standalone", "workers": 2,
-                                "min_executors": 1, "max_executors": 3, "metastore": "none"})
+    profile = validate_profile(
+        {
+            "name": "s",
+            "kind": "standalone",
+            "workers": 2,
+            "min_executors": 1,
+            "max_executors": 3,
+            "metastore": "none",
+        }
+    )
     env = launcher.environment(profile, tmp_path, base={"SPARK_DAEMON_MEMORY": "256m"})
     ports = launcher.choose_ports(profile)
     plan = launcher.build_plan(profile, tmp_path, tmp_path / "s", ports, env)
@@ -382,7 +438,10 @@ def test_standalone_plan_has_master_workers_and_autoscaling(tmp_path):
     conf = plan.conf
     assert conf["spark.dynamicAllocation.enabled"] == "true"
     assert conf["spark.dynamicAllocation.shuffleTracking.enabled"] == "true"
-    assert (conf["spark.dynamicAllocation.minExecutors"], conf["spark.dynamicAllocation.maxExecutors"]) == ("1", "3")
+    assert (
+        conf["spark.dynamicAllocation.minExecutors"],
+        conf["spark.dynamicAllocation.maxExecutors"],
+    ) == ("1", "3")
     assert conf["spark.sql.catalogImplementation"] == "in-memory"
     assert len({ports.connect, ports.ui, ports.master, ports.master_ui, *ports.worker_ui}) == 6
 

@@ -56,7 +56,10 @@ def test_standalone_cluster_runs_autoscales_and_stops_clean(tmp_path):
         assert sorted(manager.logs("sa", 5)["sources"]) == ["driver", "master", "worker-0"]
 
         # Two hours later with nothing done: the idle monitor's check stops everything.
-        assert manager.check_idle(now=time.time() + 2 * 3600) == ["sa"]
+        # (Once more if the driver was too loaded to answer its UI: that counts as busy.)
+        stopped = manager.check_idle(now=time.time() + 2 * 3600)
+        stopped = stopped or manager.check_idle(now=time.time() + 2 * 3600)
+        assert stopped == ["sa"]
         info = manager.get("sa")
         assert info.state == "terminated"
         assert info.reason == "Auto-terminated after 30 minutes without activity."

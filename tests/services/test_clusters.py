@@ -31,6 +31,11 @@ def _gone(pid: int) -> bool:
 
 def test_local_cluster_runs(cluster_manager, local_cluster):
     info = local_cluster
+    # Until the fresh driver's UI first answers, resources come from the profile.
+    deadline = time.monotonic() + 30
+    while info.resources_source != "spark" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        info = cluster_manager.get("local")
     assert info.state == "running" and info.reason is None
     assert info.connect_url == f"sc://127.0.0.1:{info.port}"
     assert process.probe_port(info.port) is True
@@ -104,7 +109,10 @@ def test_a_second_manager_finds_the_running_cluster(cluster_home, local_cluster)
     try:
         info = other.get("local")
         assert (info.state, info.pid, info.generation) == (
-            "running", local_cluster.pid, local_cluster.generation)
+            "running",
+            local_cluster.pid,
+            local_cluster.generation,
+        )
         assert other.connect_url("local") == local_cluster.connect_url
         assert other.ensure_running("local").pid == local_cluster.pid
     finally:
@@ -120,8 +128,9 @@ def test_logs_tail(cluster_manager, local_cluster):
 
 
 def test_remote_profile_is_attached_never_started(cluster_manager, local_cluster):
-    cluster_manager.create({"name": "remote-local", "kind": "remote",
-                            "url": local_cluster.connect_url})
+    cluster_manager.create(
+        {"name": "remote-local", "kind": "remote", "url": local_cluster.connect_url}
+    )
     try:
         info = cluster_manager.get("remote-local")
         assert info.state == "running" and info.reachable is True
@@ -166,11 +175,16 @@ def test_concurrent_ensure_running_starts_one_server(cluster_manager, cluster_ho
     assert _gone(local_cluster.pid)
 
     # Two kernels (processes) and one thread of this process ask at the same moment.
-    procs = [subprocess.Popen([sys.executable, "-c", _ENSURE, str(cluster_home)],
-                              stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _ENSURE, str(cluster_home)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     results: list = []
     thread = threading.Thread(
-        target=lambda: results.append(cluster_manager.ensure_running("local", timeout=150)))
+        target=lambda: results.append(cluster_manager.ensure_running("local", timeout=150))
+    )
     thread.start()
     outs = [json.loads(p.communicate(timeout=180)[0]) for p in procs]
     thread.join(180)

@@ -71,6 +71,9 @@ def free_port() -> int:
 def port_in_use(port: int) -> bool:
     """True if binding the loopback port fails (someone listens there, on 127.0.0.1 or *)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As the JVM binds (SO_REUSEADDR): connections of a previous run lingering in
+        # TIME_WAIT do not make the port busy, a listener does.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((LOOPBACK, port))
         except OSError:

@@ -52,6 +52,9 @@ LOG_SOURCE_RE = re.compile(r"^(driver|master|worker-[0-9]{1,2})$")
 RECENT_JOBS = 20
 DEFAULT_TAIL = 200
 UI_PREFIX = "lakehouse/sparkui"
+# Generous for a loopback read: a driver on a loaded 2-core laptop can take seconds to answer,
+# and a UI that does not answer counts as busy (never idle), which delays auto-termination.
+UI_READ_TIMEOUT = 5.0
 
 # Conf keys that move the catalog off the workspace's embedded Derby database.
 _EXTERNAL_METASTORE_KEYS = (
@@ -522,7 +525,14 @@ class ClusterManager:
             if record.role == "driver"
             else f"The standalone {record.role.split('-')[0]} ({record.role})"
         )
-        code = process.exit_status(self.store.log_path(name, record.role), record)
+        log_path = self.store.log_path(name, record.role)
+        code = process.exit_status(log_path, record)
+        if code is None and st.launched_by.get("pid") == os.getpid():
+            # Our own child: its reaper thread records the exit code a moment after the exit.
+            deadline = time.monotonic() + 2.0
+            while code is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                code = process.exit_status(log_path, record)
         how = process.describe_exit(code)
         lines = self._log_lines(name, record.role)
         if st.state == "running":
@@ -540,7 +550,7 @@ class ClusterManager:
         if not st.ui_port:
             return
         try:
-            app = SparkRest(st.ui_port, timeout=2.0).application()
+            app = SparkRest(st.ui_port, timeout=UI_READ_TIMEOUT).application()
         except SparkRestError:
             return
         st.app_id = app.get("id")
@@ -587,7 +597,7 @@ class ClusterManager:
         info.uptime_seconds = max(0.0, now - (st.ready_at or st.started_at or now))
         if not details:
             return info
-        rest = SparkRest(st.ui_port, timeout=2.0) if st.ui_port else None
+        rest = SparkRest(st.ui_port, timeout=UI_READ_TIMEOUT) if st.ui_port else None
         activity = idle.measure(
             st.ready_at or st.started_at or now, info.attached_notebooks, rest, st.app_id
         )
@@ -615,7 +625,7 @@ class ClusterManager:
     ) -> None:
         try:
             if profile.kind == "standalone" and st.master_ui_port:
-                master = master_status(st.master_ui_port, timeout=2.0)
+                master = master_status(st.master_ui_port, timeout=UI_READ_TIMEOUT)
                 info.cores = master.get("cores")
                 info.memory = _memory_string(master.get("memory") or 0)
             elif rest and st.app_id:
