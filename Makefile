@@ -40,7 +40,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # The labextension is built by npm below, so pip's build hook is skipped here.
 .make/python: pyproject.toml $(VENV)/bin/python node_modules/.package-lock.json
-	SKIP_JUPYTER_BUILDER=1 $(BIN)/pip install -q -e ".[test]"
+	SKIP_JUPYTER_BUILDER=1 $(BIN)/pip install -q -e ".[test,r]"
 	@mkdir -p .make && touch $@
 
 LABEXT_SOURCES := $(shell find src style schema -type f 2>/dev/null) package.json tsconfig.json

@@ -6,6 +6,8 @@
 set -euo pipefail
 
 packages=(libkrb5-dev)   # sparkmagic -> requests-kerberos -> gssapi builds against Kerberos
+# %r cells: R for rpy2, which pip builds against the R it finds (so R comes before pip install).
+packages+=(r-base-core r-cran-ggplot2 r-cran-jsonlite)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium fonts-liberation)
 fi
