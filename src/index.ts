@@ -1,9 +1,12 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { apiPlugin } from './plugins/api';
+import { clusterPickerPlugin } from './plugins/clusterPicker';
+import { computePlugin } from './plugins/compute';
 import { launcherPlugin } from './plugins/launcher';
 import { panelsPlugin } from './plugins/panels';
 import { personaPlugin } from './plugins/persona';
+import { progressPlugin } from './plugins/progress';
 import { sidebarPlugin } from './plugins/sidebar';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
@@ -11,7 +14,10 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   personaPlugin,
   panelsPlugin,
   launcherPlugin,
-  sidebarPlugin
+  sidebarPlugin,
+  computePlugin,
+  clusterPickerPlugin,
+  progressPlugin
 ];
 
 export default plugins;

@@ -6,6 +6,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 
 import type { LakehouseAPI } from './api';
+import type { ClustersModel } from './models/clusters';
 
 /**
  * A persona is the workspace's point of view, as in Databricks: it decides
@@ -181,3 +182,14 @@ export const ILakehouseAPI = new Token<ILakehouseAPI>(
 );
 
 export type ILakehouseAPI = LakehouseAPI;
+
+/**
+ * The workspace's clusters, polled while something shows them: the Compute
+ * panel and the notebook toolbar's cluster pickers share this one model.
+ */
+export const ILakehouseClusters = new Token<ILakehouseClusters>(
+  'jupyter-lakehouse:ILakehouseClusters',
+  'The clusters of the Lakehouse workspace, kept fresh by polling.'
+);
+
+export type ILakehouseClusters = ClustersModel;

@@ -2,10 +2,14 @@
 
 Galata's test setup (no token, galata's helper extension, throwaway root
 and workspaces), on a fixed unusual port, with throwaway user settings so
-the persona a test saves never leaks into the next run or into ~/.jupyter.
+the persona a test saves never leaks into the next run or into ~/.jupyter,
+and a throwaway Lakehouse workspace home, so the clusters a test creates
+and starts are never the user's (whatever LAKEHOUSE_HOME the shell has).
+Clusters outlive the server by design: the specs stop what they start.
 """
 
 import json
+import os
 from pathlib import Path
 from tempfile import mkdtemp
 
@@ -24,3 +28,8 @@ notification = settings_dir / "@jupyterlab" / "apputils-extension" / "notificati
 notification.parent.mkdir(parents=True)
 notification.write_text(json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
 c.LabApp.user_settings_dir = str(settings_dir)  # noqa: F821
+
+# The server exports the home to the kernels it starts, so they see the same clusters.
+lakehouse_home = Path(mkdtemp(prefix="lakehouse-ui-home-"))
+os.environ["LAKEHOUSE_HOME"] = str(lakehouse_home)
+c.LakehouseApp.home = str(lakehouse_home)  # noqa: F821

@@ -26,9 +26,10 @@ class NoClusterError(NotebookError):
 class SparkCellError(NotebookError):
     """A Spark error already described in lines (error class, SQLSTATE, caret)."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], *, cancelled: bool = False):
         super().__init__(lines[0] if lines else "Spark error")
         self.lines = lines
+        self.cancelled = cancelled
 
     def _render_traceback_(self) -> list[str]:
         return self.lines

@@ -11,7 +11,7 @@ from traitlets import Integer, observe
 
 from .display import DEFAULT_ROW_LIMIT, is_spark_dataframe
 from .errors import SparkCellError
-from .sparkerrors import describe, is_spark_error
+from .sparkerrors import describe, is_cancellation, is_spark_error
 from .sqlparams import bind, statement_kind
 from .sqlsplit import split_statements
 
@@ -60,7 +60,8 @@ class LakehouseMagics(Magics):
                 if not is_spark_error(e):
                     raise
                 hint = session.failure_hint()
-                raise SparkCellError(describe(e, statement) + ([hint] if hint else [])) from None
+                lines = describe(e, statement) + ([hint] if hint else [])
+                raise SparkCellError(lines, cancelled=is_cancellation(e)) from None
         self.shell.user_ns["_sqldf"] = df
 
     def _show(self, df: Any, statement: str, started: float) -> None:

@@ -59,6 +59,8 @@ def caret_lines(sql: str, start: int, stop: int) -> list[str]:
 
 def describe(e: BaseException, sql: str | None = None) -> list[str]:
     """The lines a notebook shows for a Spark error."""
+    if is_cancellation(e):
+        return [f"{RED}Cancelled{RESET}: this cell's Spark work was cancelled."]
     name = type(e).__name__
     condition = _call(e, "getCondition", "getErrorClass")
     sqlstate = _call(e, "getSqlState")
@@ -81,3 +83,8 @@ def describe(e: BaseException, sql: str | None = None) -> list[str]:
 
 def is_spark_error(e: BaseException) -> bool:
     return any(cls.__module__.startswith("pyspark.errors") for cls in type(e).__mro__)
+
+
+def is_cancellation(e: BaseException) -> bool:
+    """A Spark error that only says the work was cancelled (a cell's cancel button)."""
+    return is_spark_error(e) and _call(e, "getCondition", "getErrorClass") == "OPERATION_CANCELED"

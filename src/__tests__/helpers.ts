@@ -83,13 +83,33 @@ export interface ICannedResponse {
 }
 
 /**
+ * A request the canned server received.
+ */
+export interface IRecordedCall {
+  method: string;
+  url: URL;
+  /**
+   * The parsed JSON body, or the raw text when it is not JSON; null when empty.
+   */
+  body: unknown;
+}
+
+/**
+ * A canned answer, or a function of the request that returns one.
+ */
+export type CannedRoute =
+  ICannedResponse | ((call: IRecordedCall) => ICannedResponse);
+
+/**
  * A real HTTP server standing in for the Jupyter server: it answers each
  * path with a canned response, the way to inject faults (404 pages, error
  * envelopes, broken JSON) into the real fetch path of the API client.
+ *
+ * Routes are keyed by `"METHOD /path"` or by `/path` (any method).
  */
 export class CannedServer {
   static async start(
-    routes: Record<string, ICannedResponse>
+    routes: Record<string, CannedRoute>
   ): Promise<CannedServer> {
     const server = new CannedServer(routes);
     await new Promise<void>(resolve =>
@@ -98,20 +118,38 @@ export class CannedServer {
     return server;
   }
 
-  private constructor(routes: Record<string, ICannedResponse>) {
+  private constructor(routes: Record<string, CannedRoute>) {
     this.routes = routes;
     this._server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      this.requests.push(url);
-      const canned = this.routes[url.pathname] ?? {
-        status: 404,
-        body: '<html><title>404: Not Found</title></html>',
-        contentType: 'text/html'
-      };
-      res.writeHead(canned.status, {
-        'Content-Type': canned.contentType ?? 'application/json'
+      const method = req.method ?? 'GET';
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf-8');
+        let body: unknown = null;
+        if (text) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = text;
+          }
+        }
+        const call: IRecordedCall = { method, url, body };
+        this.requests.push(url);
+        this.calls.push(call);
+        const route =
+          this.routes[`${method} ${url.pathname}`] ?? this.routes[url.pathname];
+        const canned = (typeof route === 'function' ? route(call) : route) ?? {
+          status: 404,
+          body: '<html><title>404: Not Found</title></html>',
+          contentType: 'text/html'
+        };
+        res.writeHead(canned.status, {
+          'Content-Type': canned.contentType ?? 'application/json'
+        });
+        res.end(canned.body);
       });
-      res.end(canned.body);
     });
   }
 
@@ -127,13 +165,121 @@ export class CannedServer {
     });
   }
 
+  /**
+   * The calls made to one path (optionally with one method).
+   */
+  callsTo(pathname: string, method?: string): IRecordedCall[] {
+    return this.calls.filter(
+      c => c.url.pathname === pathname && (!method || c.method === method)
+    );
+  }
+
   async stop(): Promise<void> {
+    this._server.closeAllConnections?.();
     await new Promise<void>(resolve => this._server.close(() => resolve()));
   }
 
-  routes: Record<string, ICannedResponse>;
+  routes: Record<string, CannedRoute>;
   requests: URL[] = [];
+  calls: IRecordedCall[] = [];
   private _server: http.Server;
+}
+
+/**
+ * A JSON answer.
+ */
+export function json(body: unknown, status = 200): ICannedResponse {
+  return { status, body: JSON.stringify(body) };
+}
+
+/**
+ * The server extension's error envelope.
+ */
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  detail?: Record<string, unknown>
+): ICannedResponse {
+  return json(
+    { error: { code, message, ...(detail ? { detail } : {}) } },
+    status
+  );
+}
+
+/**
+ * A cluster as `GET clusters/{name}` answers it (a stopped `local` by default).
+ */
+export function clusterBody(
+  overrides: Record<string, unknown> = {}
+): Record<string, unknown> {
+  const name = (overrides.name as string) ?? 'local';
+  const kind = (overrides.kind as string) ?? 'local';
+  return {
+    name,
+    kind,
+    state: 'terminated',
+    reason: null,
+    profile: {
+      name,
+      kind,
+      description: '',
+      master: 'local[*]',
+      driver_memory: '1g',
+      spark_conf: {},
+      env: {},
+      idle_timeout_minutes: null,
+      port: null,
+      metastore: 'workspace',
+      created_at: 1795214993.0,
+      updated_at: 1795214993.0
+    },
+    spark_version: '4.2.0',
+    master: 'local[*]',
+    connect_url: null,
+    spark_ui_path: null,
+    port: null,
+    app_id: null,
+    pid: null,
+    started_at: null,
+    ready_at: null,
+    stopped_at: null,
+    uptime_seconds: null,
+    idle_timeout_minutes: 60,
+    idle_countdown_seconds: null,
+    last_activity: null,
+    cores: 2,
+    memory: '1g',
+    resources_source: 'profile',
+    attached_notebooks: [],
+    pending_restart: false,
+    reachable: null,
+    generation: null,
+    ...overrides
+  };
+}
+
+/**
+ * A running cluster, as the server shows one.
+ */
+export function runningCluster(
+  overrides: Record<string, unknown> = {}
+): Record<string, unknown> {
+  const name = (overrides.name as string) ?? 'local';
+  return clusterBody({
+    state: 'running',
+    connect_url: 'sc://127.0.0.1:15002',
+    spark_ui_path: `/lakehouse/sparkui/${name}/`,
+    port: 15002,
+    app_id: 'local-1795214993000',
+    pid: 4242,
+    started_at: 1795214993.0,
+    ready_at: 1795215001.0,
+    uptime_seconds: 754,
+    idle_countdown_seconds: 2520,
+    generation: 'g1',
+    ...overrides
+  });
 }
 
 /**

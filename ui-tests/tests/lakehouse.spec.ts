@@ -59,9 +59,12 @@ test.describe('Lakehouse sidebar', () => {
       'SQL'
     ]);
     await expect(persona).toHaveValue('dse');
-    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toContainText(
-      'No panels for the Data Science & Engineering persona are installed yet.'
-    );
+    // Data Science & Engineering has the Compute panel, not the empty state.
+    await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeVisible();
+    await expect(
+      sidebar.locator('.jp-AccordionPanel-title', { hasText: 'Compute' })
+    ).toBeVisible();
+    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toBeHidden();
 
     // The real server extension answers the handshake: a discreet footer.
     const footer = sidebar.locator('.jp-Lakehouse-VersionStatus');
@@ -71,14 +74,14 @@ test.describe('Lakehouse sidebar', () => {
     await page.screenshot({ path: screenshot('sidebar-dse') });
 
     await choosePersona(page, 'ml');
-    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toContainText(
-      'No panels for the Machine Learning persona are installed yet.'
-    );
+    await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeVisible();
+    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toBeHidden();
 
     await choosePersona(page, 'sql');
     await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toContainText(
       'No panels for the SQL persona are installed yet.'
     );
+    await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeHidden();
 
     await page.reload();
     const reloaded = await openSidebar(page);
