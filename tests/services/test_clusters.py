@@ -121,7 +121,8 @@ def test_a_second_manager_finds_the_running_cluster(cluster_home, local_cluster)
 
 def test_logs_tail(cluster_manager, local_cluster):
     out = cluster_manager.logs("local", tail=15)
-    assert out["sources"] == ["driver"]
+    # derby.log joins the sources once something has used the Hive metastore.
+    assert "driver" in out["sources"] and set(out["sources"]) <= {"driver", "derby"}
     assert 0 < len(out["lines"]) <= 15
     full = cluster_manager.logs("local", tail=10_000)["lines"]
     assert any("Spark Connect server started" in line for line in full)
