@@ -52,6 +52,17 @@ class LakehouseApp(ExtensionApp):
         help="Seconds a cluster may take to start before it is stopped and marked as failed.",
     )
 
+    delta_jars = Unicode(
+        "",
+        config=True,
+        help=(
+            "A folder with the delta-spark_2.13 and delta-storage jars, for clusters whose "
+            "profile names none. Without jars (here, in the Ivy or Maven caches, or from a "
+            "reachable Maven Central) clusters use the offline Delta engine on delta-rs. "
+            "Defaults to $LAKEHOUSE_DELTA_JARS."
+        ),
+    )
+
     @default("home")
     def _default_home(self) -> str:
         env = os.environ.get("LAKEHOUSE_HOME")
@@ -65,6 +76,9 @@ class LakehouseApp(ExtensionApp):
         self.log.info("jupyter-lakehouse %s: workspace home %s", __version__, home)
         # Kernels inherit the server's environment: this is how they find the same clusters.
         os.environ["LAKEHOUSE_HOME"] = str(home)
+        if self.delta_jars:
+            # Kernels start clusters too, and must pick the same Delta engine.
+            os.environ["LAKEHOUSE_DELTA_JARS"] = self.delta_jars
         # Services are built once here and shared by every handler through settings.
         self.services: dict = {"home": home}
         # The monitor thread auto-terminates idle clusters; close() stops it, not the clusters.
@@ -73,6 +87,7 @@ class LakehouseApp(ExtensionApp):
             idle_timeout_minutes=self.cluster_idle_timeout,
             start_timeout=self.cluster_start_timeout,
             monitor=True,
+            delta_jars=self.delta_jars or None,
         )
         self.settings["lakehouse"] = self.services
 

@@ -14,6 +14,12 @@ class VersionHandler(LakehouseHandler):
     @authorized
     async def get(self) -> None:
         frontend = self.get_query_argument("frontend", None)
-        # `java -version` is a subprocess; keep it off the event loop.
-        info = await self.run_blocking(version_info, frontend)
+        clusters = self.service("clusters")
+
+        def collect() -> dict:
+            # The Delta engine the default cluster chose at its last start (services/delta).
+            return version_info(frontend, clusters.delta_engine())
+
+        # `java -version` is a subprocess and the cluster state a locked file: off the loop.
+        info = await self.run_blocking(collect)
         self.finish_json(info)

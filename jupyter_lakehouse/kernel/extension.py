@@ -6,14 +6,17 @@ from typing import Any
 
 from IPython.display import display as ipython_display
 
+from ..delta import DeltaTable
 from .cells import cell_language_transform
 from .comm import register_comm_target
 from .completion import make_matcher
 from .display import Displayer
 from .magics import LakehouseMagics
 from .progress import CellProgress
+from .r import RMagics
+from .scala import ScalaMagics
 from .session import NotebookSession, SparkProxy
-from .sparkerrors import describe, is_spark_error
+from .sparkerrors import describe, is_cancellation, is_spark_error
 
 # The attribute of the shell that holds the kernel's lakehouse state (no module globals).
 STATE_ATTR = "_jupyter_lakehouse"
@@ -32,15 +35,18 @@ class KernelLakehouse:
         self.session = NotebookSession(progress=self.progress)
         self.display = Displayer()
         self.magics = LakehouseMagics(shell, self)
+        self.r_magics = RMagics(shell, self)
+        self.scala_magics = ScalaMagics(shell, self)
 
     def install(self) -> None:
-        self.shell.register_magics(self.magics)
+        self.shell.register_magics(self.magics, self.r_magics, self.scala_magics)
         self.shell.input_transformers_cleanup.append(cell_language_transform)
         self.shell.events.register("pre_run_cell", self._pre_run_cell)
         self.shell.events.register("post_run_cell", self._post_run_cell)
         self.shell.push(
             {"spark": SparkProxy(self.session), "display": self.display, "_sqldf": None}
         )
+        self.shell.push({"DeltaTable": DeltaTable})  # issue 5: delta-spark's API on any engine
         register_comm_target(self)
         self.sql_matcher = make_matcher(self.session)
         self.shell.Completer.custom_matchers.append(self.sql_matcher)
@@ -52,7 +58,11 @@ class KernelLakehouse:
 
     def _post_run_cell(self, result: Any) -> None:
         error = result.error_in_exec or result.error_before_exec
-        if isinstance(error, KeyboardInterrupt):
+        if (
+            isinstance(error, KeyboardInterrupt)
+            or getattr(error, "cancelled", False)
+            or (error is not None and is_cancellation(error))
+        ):
             state = "cancelled"
         elif error is not None:
             state = "error"
@@ -72,13 +82,18 @@ class KernelLakehouse:
         for kind in ("line", "cell"):
             registered = self.shell.magics_manager.magics[kind]
             for name in list(registered):
-                if getattr(registered[name], "__self__", None) is self.magics:
+                if getattr(registered[name], "__self__", None) in (
+                    self.magics,
+                    self.r_magics,
+                    self.scala_magics,
+                ):
                     del registered[name]
         self.shell.set_custom_exc((), None)
         if self.sql_matcher in self.shell.Completer.custom_matchers:
             self.shell.Completer.custom_matchers.remove(self.sql_matcher)
-        for name in ("spark", "display", "_sqldf"):
+        for name in ("spark", "display", "_sqldf", "DeltaTable"):
             self.shell.user_ns.pop(name, None)
+        self.scala_magics.uninstall()
         self.session.close()
 
 

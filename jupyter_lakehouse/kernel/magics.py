@@ -9,6 +9,7 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
 from IPython.display import Markdown
 from traitlets import Integer, observe
 
+from . import deltasql
 from .display import DEFAULT_ROW_LIMIT, is_spark_dataframe
 from .errors import SparkCellError
 from .sparkerrors import describe, is_cancellation, is_spark_error
@@ -53,7 +54,10 @@ class LakehouseMagics(Magics):
         for statement in statements:
             args = bind(statement, self.shell.user_ns)
             try:
-                df = spark.sql(statement, args=args or None)
+                # Delta SQL the offline engine handles (issue 5); None: Spark runs it.
+                df = deltasql.route(spark, statement, args or None)
+                if df is None:
+                    df = spark.sql(statement, args=args or None)
                 if statement is statements[-1]:
                     self._show(df, statement, started)
             except Exception as e:

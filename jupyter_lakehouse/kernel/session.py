@@ -7,6 +7,7 @@ session id, so that they all see the same temp views; other notebooks get other 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
@@ -62,6 +63,16 @@ class NotebookSession:
     def connected(self) -> bool:
         return self._spark is not None
 
+    @property
+    def cell_tag(self) -> str | None:
+        """The tag of the running cell's Spark work (other languages tag theirs with it too)."""
+        return self._tag
+
+    @property
+    def connection_key(self) -> tuple | None:
+        """(cluster, server generation) of the live connection: changes on re-attach/restart."""
+        return self._connected_to
+
     def manager(self) -> Any:
         from ..services.clusters import ClusterManager
 
@@ -108,11 +119,21 @@ class NotebookSession:
             spark.registerProgressHandler(self.progress)
         if self._tag:
             spark.addTag(self._tag)
+        self._setup_delta(spark, info)
         self._connected_to = (self.cluster_name, info.generation)
         # A remote cluster keeps no attachment list; the session works regardless.
         with contextlib.suppress(LakehouseError):
             manager.attach(self.cluster_name, self.session_id, self.notebook_path, os.getpid())
         return spark
+
+    def _setup_delta(self, spark: Any, info: Any) -> None:
+        """Delta engine (issue 5, services/delta): the offline engine's `delta` data source."""
+        from . import deltasql
+
+        try:
+            deltasql.setup(spark, getattr(info, "delta_engine", None))
+        except Exception as e:  # Spark works without it; say why Delta does not
+            self._notify(f"Delta Lake is not available in this session: {e}")
 
     def _cluster_was_restarted(self) -> bool:
         if self._connected_to is None:
@@ -189,6 +210,10 @@ def _open_session(remote: str) -> Any:
     from pyspark.sql.connect.client.retries import DefaultPolicy
     from pyspark.sql.connect.session import SparkSession
 
+    # What pyspark's own builder.remote() sets: `pyspark.sql.functions` (F.col, F.lit, ...) then
+    # build Spark Connect columns in notebooks, not classic ones that need a local JVM.
+    # (Added with issue 5: the medallion notebook uses pyspark.sql.functions.)
+    os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
     try:
         spark = SparkSession.builder.remote(remote).create()
     except Exception as e:  # grpc and pyspark raise many types for an unreachable server
@@ -216,6 +241,10 @@ class SparkProxy:
         # every value it shows; none of them may start a cluster.
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "sql":  # Delta SQL routing first (issue 5, kernel/deltasql.py)
+            from . import deltasql
+
+            return functools.partial(deltasql.sql, self._session.get())
         return getattr(self._session.get(), name)
 
     def __dir__(self) -> list[str]:

@@ -23,6 +23,12 @@ def compatible(server: str, frontend: str | None) -> bool | None:
 
 
 def version_info(frontend: str | None = None, delta_engine: dict | None = None) -> dict:
+    """delta_engine: what the default cluster recorded at its last start (engine.DeltaEngine)."""
+    engine = (
+        {"name": delta_engine.get("name"), "reason": delta_engine.get("reason")}
+        if delta_engine
+        else None
+    )
     return {
         "package": __version__,
         "frontend": frontend,
@@ -33,7 +39,7 @@ def version_info(frontend: str | None = None, delta_engine: dict | None = None) 
         "delta": {
             "delta_spark": _installed("delta-spark"),
             "deltalake": _installed("deltalake"),
-            "engine": delta_engine
+            "engine": engine
             or {"name": None, "reason": "decided when a cluster starts; no cluster has started"},
         },
         "java": detect_java().to_dict(),

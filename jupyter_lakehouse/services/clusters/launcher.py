@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from ..delta.engine import DeltaEngine, merge_conf
 from ..errors import Unavailable
 from .profiles import ClusterProfile
 
@@ -165,6 +166,7 @@ def driver_conf(
     cluster_dir: Path,
     ports: Ports,
     defaults: dict[str, str] | None = None,
+    delta_engine: DeltaEngine | None = None,
 ) -> dict[str, str]:
     conf: dict[str, str] = {
         "spark.ui.showConsoleProgress": "false",
@@ -178,8 +180,9 @@ def driver_conf(
                 "spark.executor.cores": str(profile.worker_cores),
             }
         )
-    # The user's conf wins over our defaults (an external metastore, say)...
-    conf.update(profile.spark_conf)
+    # The user's conf wins over our defaults (an external metastore, say); the Delta engine's
+    # conf (services/delta/engine.py) comes first, list-valued keys such as spark.jars joined...
+    conf.update(merge_conf(profile.spark_conf, delta_engine))
     # ...but not over the plumbing the service depends on (profiles.RESERVED_CONF).
     conf.update(
         {
@@ -207,6 +210,7 @@ def build_plan(
     ports: Ports,
     env: dict[str, str],
     defaults: dict[str, str] | None = None,
+    delta_engine: DeltaEngine | None = None,
 ) -> LaunchPlan:
     sh = Path(env["SPARK_HOME"])
     processes: list[ProcessSpec] = []
@@ -260,7 +264,7 @@ def build_plan(
     else:
         master = profile.master or "local[*]"
 
-    conf = driver_conf(profile, home, cluster_dir, ports, defaults)
+    conf = driver_conf(profile, home, cluster_dir, ports, defaults, delta_engine)
     argv = [
         str(sh / "bin" / "spark-submit"),
         "--class",

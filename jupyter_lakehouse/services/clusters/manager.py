@@ -23,6 +23,7 @@ from typing import Any
 
 import psutil
 
+from ..delta.engine import DeltaEngine, choose_engine
 from ..errors import BadRequest, Conflict, LakehouseError, NotFound, Unavailable
 from ..java import require_java
 from . import idle, launcher, logs, process
@@ -98,6 +99,9 @@ class ClusterInfo:
     # Changes at every launch (None when not running), so an attached kernel can tell that
     # the server it had a session on was restarted.
     generation: str | None = None
+    # The Delta engine chosen at the last launch, and why: {"name", "reason", ...} (None before
+    # the first start, and for remote endpoints, whose engine the session finds out itself).
+    delta_engine: dict | None = None
     # A remote endpoint's token, for in-process callers (kernels); never serialized or shown.
     token: str | None = field(default=None, repr=False)
 
@@ -126,6 +130,8 @@ class ClusterManager:
     stop_grace: seconds between SIGTERM and SIGKILL.
     monitor: run the auto-termination thread (the Jupyter server does; kernels do not).
     default_conf: Spark conf every managed cluster starts with (profiles can override it).
+    delta_jars: folder of delta-spark jars for profiles that name none (default:
+        $LAKEHOUSE_DELTA_JARS); delta_maven: whether a start may probe Maven Central for them.
     """
 
     def __init__(
@@ -138,8 +144,14 @@ class ClusterManager:
         monitor: bool = False,
         monitor_interval: float = 30.0,
         default_conf: dict[str, str] | None = None,
+        delta_jars: str | None = None,
+        delta_maven: bool | None = None,
     ):
         self.home = Path(home).expanduser().resolve()
+        self.delta_jars = delta_jars or os.environ.get("LAKEHOUSE_DELTA_JARS") or None
+        if delta_maven is None:
+            delta_maven = os.environ.get("LAKEHOUSE_DELTA_MAVEN", "").lower() not in ("0", "off")
+        self.delta_maven = delta_maven
         self.store = ClusterStore(self.home)
         self.idle_timeout_minutes = idle_timeout_minutes
         self.start_timeout = start_timeout
@@ -394,8 +406,10 @@ class ClusterManager:
                     f"'port' in the profile, or clear it to let the service pick a free one."
                 )
             ports = launcher.choose_ports(profile)
+            engine = self.choose_delta_engine(profile)
+            st.delta_engine = engine.to_dict()
             plan = launcher.build_plan(
-                profile, self.home, cluster_dir, ports, env, self.default_conf
+                profile, self.home, cluster_dir, ports, env, self.default_conf, engine
             )
         except LakehouseError as e:
             st.state, st.reason, st.stopped_at = "error", e.message, time.time()
@@ -423,6 +437,20 @@ class ClusterManager:
             ", ".join(f"{p.role} (pid {p.pid})" for p in st.processes) or "nothing",
         )
         return st
+
+    def choose_delta_engine(self, profile: ClusterProfile) -> DeltaEngine:
+        """delta-spark when its jars resolve, else the offline engine (services/delta)."""
+        return choose_engine(profile.delta_jars or self.delta_jars, maven=self.delta_maven)
+
+    def delta_engine(self, name: str = DEFAULT_CLUSTER) -> dict | None:
+        """The engine recorded at the cluster's last launch (what `GET version` reports)."""
+        try:
+            profile = self.profile(name)
+        except LakehouseError:
+            return None
+        if not profile.managed:
+            return None
+        return self.store.read_state(name).delta_engine
 
     def _watch(self, name: str) -> None:
         """Drive a launch to running/error in the background, so it happens with no reader."""
@@ -584,6 +612,7 @@ class ClusterManager:
             stopped_at=st.stopped_at,
             idle_timeout_minutes=timeout,
             attached_notebooks=self.attached(name),
+            delta_engine=st.delta_engine,
             pending_restart=(
                 st.state in ACTIVE_STATES and profile.updated_at > (st.started_at or 0)
             ),

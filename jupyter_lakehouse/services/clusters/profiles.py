@@ -67,6 +67,7 @@ KIND_FIELDS = {
         "idle_timeout_minutes",
         "port",
         "metastore",
+        "delta_jars",
     ),
     "custom": (
         "master",
@@ -76,6 +77,7 @@ KIND_FIELDS = {
         "idle_timeout_minutes",
         "port",
         "metastore",
+        "delta_jars",
     ),
     "standalone": (
         "driver_memory",
@@ -89,6 +91,7 @@ KIND_FIELDS = {
         "worker_memory",
         "min_executors",
         "max_executors",
+        "delta_jars",
     ),
     "remote": ("url", "token"),
 }
@@ -117,6 +120,9 @@ class ClusterProfile:
     max_executors: int = 2
     url: str | None = None
     token: str | None = None
+    # A folder with the delta-spark_2.13 and delta-storage jars (services/delta/engine.py);
+    # None: the workspace default (LakehouseApp.delta_jars), the Ivy/Maven caches, Maven Central.
+    delta_jars: str | None = None
     created_at: float = 0.0
     updated_at: float = 0.0
 
@@ -250,6 +256,15 @@ def _env(data: dict) -> dict[str, str]:
     return out
 
 
+def _delta_jars(data: dict) -> str | None:
+    value = data.get("delta_jars")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 4096 or "\n" in value or "\x00" in value:
+        raise _bad("delta_jars", "'delta_jars' must be the path of a folder of jars, or null.")
+    return value.strip() or None
+
+
 def _master(data: dict, kind: str) -> str | None:
     if kind == "local":
         value = data.get("master") or "local[*]"
@@ -359,6 +374,7 @@ def validate_profile(data: dict, *, existing: ClusterProfile | None = None) -> C
             "one for this cluster) or 'none' (an in-memory catalog).",
         )
     profile.metastore = metastore
+    profile.delta_jars = _delta_jars(data)
     if kind == "standalone":
         profile.workers = _int(data, "workers", 1, 16)
         profile.worker_cores = _int(data, "worker_cores", 1, 256)

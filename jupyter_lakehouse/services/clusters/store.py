@@ -66,6 +66,8 @@ class ClusterState:
     launched_by: dict[str, Any] = field(default_factory=dict)
     # New at every launch: a kernel compares it to know its server-side session is gone.
     generation: str | None = None
+    # The Delta engine chosen at launch and why (services/delta/engine.py DeltaEngine.to_dict).
+    delta_engine: dict | None = None
 
     def process(self, role: str) -> ProcessRecord | None:
         return next((p for p in self.processes if p.role == role), None)
