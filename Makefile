@@ -68,6 +68,7 @@ ui-test: install-test
 
 ## Benchmarks are not tests: they print figures measured in one run.
 bench: install
+	$(BIN)/pip install -q -e ".[bench]"
 	for b in tests/benchmarks/bench_*.py; do $(BIN)/python "$$b"; done
 
 clean:

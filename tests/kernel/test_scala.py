@@ -267,3 +267,21 @@ def test_spark_exceptions_keep_class_condition_and_sqlstate():
         "AnalysisException [TABLE_OR_VIEW_NOT_FOUND] The table `t` cannot be found.",
         "SQLSTATE: 42P01",
     ]
+
+
+def test_temp_views_are_shared_by_all_four_languages(kernel):
+    """The issue's sharing matrix, in one notebook: Python → SQL, Scala, R; Scala → Python, R;
+    R → SQL, Scala."""
+    kernel.run("spark.range(3).createOrReplaceTempView('share_py')")
+    assert rows(kernel.run("%sql SELECT count(*) FROM share_py").data(TABLE_MIME)[0]) == [[3]]
+    assert "= 3" in scala(kernel, 'spark.table("share_py").count()').text
+    assert kernel.run("%r\ncat(nrow(sql('SELECT * FROM share_py')))").text.strip().endswith("3")
+
+    scala(kernel, 'spark.range(5).toDF("v").createOrReplaceTempView("share_scala")')
+    assert kernel.run("print(spark.table('share_scala').count())").text.strip() == "5"
+    assert kernel.run("%r\ncat(nrow(table('share_scala')))").text.strip().endswith("5")
+
+    out = kernel.run("%r\ncreateOrReplaceTempView(data.frame(w = c(1, 2, 3, 4)), 'share_r')")
+    assert out.error is None, error_text(out)
+    assert rows(kernel.run("%sql SELECT sum(w) FROM share_r").data(TABLE_MIME)[0]) == [[10.0]]
+    assert "= 4" in scala(kernel, 'spark.table("share_r").count()').text
