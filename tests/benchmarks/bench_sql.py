@@ -81,9 +81,8 @@ def main() -> None:
                 times[name].append(timed(where[name], code))
         median = {name: statistics.median(ts) for name, ts in times.items()}
         base = median["spark.sql(q).toPandas()"]
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        )
+        machine = f"{platform.machine()}, {os.cpu_count()} cores"
+        print(f"machine: {machine}, Python {platform.python_version()}")
         print(f"query: {QUERY}  ({RUNS} runs each, medians)")
         for name, value in median.items():
             runs = ", ".join(f"{t:.3f}" for t in times[name])
