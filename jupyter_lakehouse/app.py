@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Int, Type, Unicode, default
+from traitlets import Bool, Dict, Float, Int, Type, Unicode, default
 
 from . import __version__
 from .handlers import CATCH_ALL, ROUTES
+from .services.catalog import CatalogService
 from .services.clusters import ClusterManager
 
 
@@ -63,6 +64,37 @@ class LakehouseApp(ExtensionApp):
         ),
     )
 
+    catalog_service_class = Type(
+        default_value=CatalogService,
+        klass=CatalogService,
+        config=True,
+        help="The catalog service (listings, search, details, history and samples of tables).",
+    )
+
+    catalog_session_conf = Dict(
+        {},
+        config=True,
+        help=(
+            "Spark conf set on the catalog browser's own Spark session (runtime conf only), "
+            "e.g. spark.sql.catalog.<name>.* for a catalog only the browser should see."
+        ),
+    )
+
+    catalog_index = Bool(
+        True,
+        config=True,
+        help=(
+            "Describe tables in the background (at a bounded rate) so that search finds "
+            "column names; table names are indexed either way."
+        ),
+    )
+
+    catalog_upload_max_bytes = Int(
+        100 * 1024 * 1024,
+        config=True,
+        help="The largest file the catalog browser accepts to create a table from.",
+    )
+
     @default("home")
     def _default_home(self) -> str:
         env = os.environ.get("LAKEHOUSE_HOME")
@@ -88,6 +120,13 @@ class LakehouseApp(ExtensionApp):
             start_timeout=self.cluster_start_timeout,
             monitor=True,
             delta_jars=self.delta_jars or None,
+        )
+        self.services["catalog"] = self.catalog_service_class(
+            home,
+            self.services["clusters"],
+            session_conf=dict(self.catalog_session_conf),
+            index=self.catalog_index,
+            upload_max_bytes=self.catalog_upload_max_bytes,
         )
         self.settings["lakehouse"] = self.services
 

@@ -1,6 +1,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { displayName, TableParts } from './components/sqlNames';
+
 /**
  * The REST API root, relative to the server's base URL.
  */
@@ -279,6 +281,263 @@ export interface ICancelResult {
 }
 
 /**
+ * What a catalog object is: a table, a view, or a (global) temporary view.
+ */
+export type CatalogTableKind = 'table' | 'view' | 'temp_view';
+
+/**
+ * `GET catalog/catalogs`.
+ */
+export interface ICatalogList {
+  cluster: string;
+  catalogs: { name: string; full_name: string }[];
+}
+
+/**
+ * A page of a listing; `next_page_token` is null on the last page.
+ */
+export interface ICatalogPage {
+  total: number;
+  next_page_token: string | null;
+}
+
+/**
+ * `GET catalog/catalogs/{c}/schemas`.
+ */
+export interface ISchemaList extends ICatalogPage {
+  cluster: string;
+  catalog: string;
+  schemas: { catalog: string; name: string; full_name: string }[];
+}
+
+/**
+ * A table or view of a schema listing.
+ */
+export interface ITableEntry {
+  catalog: string;
+  schema: string;
+  name: string;
+  /**
+   * `catalog.schema.table` as Spark reads it (parts quoted where needed).
+   */
+  full_name: string;
+  kind: CatalogTableKind;
+  /**
+   * `delta`, `parquet`, `view`...; null until the background describer read it.
+   */
+  format: string | null;
+}
+
+/**
+ * `GET catalog/catalogs/{c}/schemas/{s}/tables`.
+ */
+export interface ITableList extends ICatalogPage {
+  cluster: string;
+  catalog: string;
+  schema: string;
+  tables: ITableEntry[];
+  /**
+   * Some formats are not known yet: list again shortly to get them.
+   */
+  formats_pending: boolean;
+}
+
+/**
+ * Paging and filtering of a listing.
+ */
+export interface IListOptions {
+  limit?: number;
+  pageToken?: string | null;
+  filter?: string;
+  refresh?: boolean;
+}
+
+export interface ICatalogColumn {
+  name: string;
+  type: string;
+  nullable: boolean | null;
+  comment: string | null;
+  partition: boolean;
+  physical_name?: string;
+  identity?: boolean;
+  generated?: string;
+}
+
+/**
+ * What the `_delta_log` says of a Delta table.
+ */
+export interface IDeltaDetails {
+  id: string | null;
+  name: string | null;
+  description: string | null;
+  location: string;
+  version: number;
+  created_at: string | null;
+  last_modified: string | null;
+  min_reader_version: number | null;
+  min_writer_version: number | null;
+  reader_features: string[];
+  writer_features: string[];
+  table_features: string[];
+  deletion_vectors: number;
+  column_mapping_mode: string | null;
+  checkpoint: { version: number; kind: string } | null;
+  earliest_version: number | null;
+  delta_rs_readable: boolean;
+  unreadable_features: string[];
+}
+
+/**
+ * `GET catalog/tables/{c}.{s}.{t}`.
+ */
+export interface ITableDetails {
+  cluster: string;
+  catalog: string;
+  schema: string;
+  name: string;
+  full_name: string;
+  /**
+   * Every part backtick-quoted: what SQL should use.
+   */
+  sql_name: string;
+  kind: CatalogTableKind;
+  type: string | null;
+  /**
+   * Whether dropping the table deletes its data.
+   */
+  managed: boolean;
+  format: string | null;
+  location: string | null;
+  owner: string | null;
+  created_at: string | null;
+  last_modified: string | null;
+  comment: string | null;
+  columns: ICatalogColumn[];
+  partition_columns: string[];
+  properties: Record<string, string>;
+  size_in_bytes: number | null;
+  num_files: number | null;
+  num_rows: number | null;
+  view_text: string | null;
+  delta: IDeltaDetails | null;
+  source: 'delta_log' | 'catalog';
+  preview: {
+    supported: boolean;
+    engine: string;
+    reason: string | null;
+    time_travel: boolean;
+  };
+}
+
+/**
+ * One version of a Delta table.
+ */
+export interface IHistoryEntry {
+  version: number;
+  /**
+   * Milliseconds since the epoch.
+   */
+  timestamp: number;
+  timestamp_iso: string;
+  operation: string | null;
+  operationParameters: Record<string, string>;
+  operationMetrics: Record<string, string>;
+  userId?: string;
+  userName?: string;
+  engineInfo?: string;
+  clientVersion?: string;
+  isolationLevel?: string;
+  isBlindAppend?: boolean;
+  readVersion?: number;
+  checkpoint: boolean;
+}
+
+/**
+ * `GET catalog/tables/{c}.{s}.{t}/history`, newest first.
+ */
+export interface ITableHistory {
+  full_name: string;
+  latest_version: number;
+  earliest_version: number | null;
+  history: IHistoryEntry[];
+}
+
+/**
+ * `GET catalog/tables/{c}.{s}.{t}/preview`: the first rows as a MIME bundle
+ * (the lakehouse table payload with text fallbacks).
+ */
+export interface ITablePreview {
+  name: string;
+  mime_type: string;
+  data: Record<string, unknown>;
+  row_count: number;
+  truncated: boolean;
+  source: 'delta-rs' | 'spark';
+  version?: number;
+}
+
+export interface ICatalogSearchHit {
+  kind: 'table' | 'column';
+  match: 'exact' | 'prefix' | 'substring';
+  catalog: string;
+  schema: string;
+  table: string;
+  table_kind: CatalogTableKind;
+  format: string | null;
+  column?: string;
+  type?: string;
+}
+
+/**
+ * `GET catalog/search?q=`.
+ */
+export interface ICatalogSearch {
+  query: string;
+  results: ICatalogSearchHit[];
+  total: number;
+  truncated: boolean;
+  index: {
+    tables: number;
+    described: number;
+    live: boolean;
+    crawled_at: number | null;
+  };
+}
+
+/**
+ * `PATCH catalog/tables/{c}.{s}.{t}`: a new table comment and column comments.
+ */
+export interface ITablePatch {
+  comment?: string | null;
+  columns?: Record<string, string | null>;
+}
+
+export interface IUploadColumn {
+  /**
+   * The column's name in the file.
+   */
+  source: string;
+  name: string;
+  type: string;
+  include?: boolean;
+}
+
+/**
+ * Step 1 of creating a table from a file: what the server read in it.
+ */
+export interface IUploadReview {
+  upload_id: string;
+  filename: string;
+  format: 'csv' | 'json' | 'parquet';
+  size: number;
+  rows: number;
+  columns: IUploadColumn[];
+  suggested_name: string;
+  sample: { columns: string[]; rows: (string | null)[][] };
+  types: string[];
+}
+
+/**
  * A failed call to the server extension.
  */
 export class LakehouseAPIError extends Error {
@@ -508,6 +767,196 @@ export class LakehouseAPI {
   }
 
   /**
+   * `GET catalog/catalogs`: the catalogs of a running cluster.
+   */
+  listCatalogs(
+    cluster: string,
+    options: { refresh?: boolean } = {}
+  ): Promise<ICatalogList> {
+    return this.request<ICatalogList>('catalog/catalogs', {
+      query: Private.catalogQuery(cluster, options)
+    });
+  }
+
+  /**
+   * `GET catalog/catalogs/{c}/schemas`.
+   */
+  listSchemas(
+    cluster: string,
+    catalog: string,
+    options: IListOptions = {}
+  ): Promise<ISchemaList> {
+    return this.request<ISchemaList>(Private.schemasPath(catalog), {
+      query: Private.catalogQuery(cluster, options)
+    });
+  }
+
+  /**
+   * `GET catalog/catalogs/{c}/schemas/{s}/tables`.
+   */
+  listTables(
+    cluster: string,
+    catalog: string,
+    schema: string,
+    options: IListOptions = {}
+  ): Promise<ITableList> {
+    return this.request<ITableList>(Private.tablesPath(catalog, schema), {
+      query: Private.catalogQuery(cluster, options)
+    });
+  }
+
+  /**
+   * `POST catalog/catalogs/{c}/schemas`.
+   */
+  createSchema(
+    cluster: string,
+    catalog: string,
+    name: string,
+    comment?: string
+  ): Promise<{ catalog: string; name: string; full_name: string }> {
+    return this.request(Private.schemasPath(catalog), {
+      method: 'POST',
+      query: { cluster },
+      body: comment ? { name, comment } : { name }
+    });
+  }
+
+  /**
+   * `GET catalog/tables/{c}.{s}.{t}`: columns, format, location, size,
+   * Delta protocol and features (read from the log: no Spark job).
+   */
+  tableDetails(cluster: string, parts: TableParts): Promise<ITableDetails> {
+    return this.request<ITableDetails>(Private.tablePath(parts), {
+      query: { cluster }
+    });
+  }
+
+  /**
+   * `GET catalog/tables/{c}.{s}.{t}/history`: every Delta version, newest first.
+   */
+  tableHistory(
+    cluster: string,
+    parts: TableParts,
+    limit?: number
+  ): Promise<ITableHistory> {
+    const query: Record<string, string> = { cluster };
+    if (limit !== undefined) {
+      query.limit = String(limit);
+    }
+    return this.request<ITableHistory>(Private.tablePath(parts, 'history'), {
+      query
+    });
+  }
+
+  /**
+   * `GET catalog/tables/{c}.{s}.{t}/preview`: the first rows, at a Delta
+   * version or time when one is given.
+   */
+  tablePreview(
+    cluster: string,
+    parts: TableParts,
+    options: {
+      limit?: number;
+      version?: number | null;
+      timestamp?: string | null;
+    } = {}
+  ): Promise<ITablePreview> {
+    const query: Record<string, string> = { cluster };
+    if (options.limit !== undefined) {
+      query.limit = String(options.limit);
+    }
+    if (options.version !== undefined && options.version !== null) {
+      query.version = String(options.version);
+    }
+    if (options.timestamp) {
+      query.timestamp = options.timestamp;
+    }
+    return this.request<ITablePreview>(Private.tablePath(parts, 'preview'), {
+      query
+    });
+  }
+
+  /**
+   * `PATCH catalog/tables/{c}.{s}.{t}`: the table and column comments.
+   */
+  updateTable(
+    cluster: string,
+    parts: TableParts,
+    patch: ITablePatch
+  ): Promise<ITableDetails> {
+    return this.request<ITableDetails>(Private.tablePath(parts), {
+      method: 'PATCH',
+      query: { cluster },
+      body: patch
+    });
+  }
+
+  /**
+   * `DELETE catalog/tables/{c}.{s}.{t}?confirm=<full name>`.
+   */
+  dropTable(
+    cluster: string,
+    parts: TableParts,
+    confirm: string
+  ): Promise<{ dropped: string; kind: CatalogTableKind }> {
+    return this.request(Private.tablePath(parts), {
+      method: 'DELETE',
+      query: { cluster, confirm }
+    });
+  }
+
+  /**
+   * `GET catalog/search?q=`: tables and columns whose names contain `q`.
+   */
+  searchCatalog(
+    cluster: string,
+    q: string,
+    limit?: number
+  ): Promise<ICatalogSearch> {
+    const query: Record<string, string> = { cluster, q };
+    if (limit !== undefined) {
+      query.limit = String(limit);
+    }
+    return this.request<ICatalogSearch>('catalog/search', { query });
+  }
+
+  /**
+   * Step 1 of a table from a file: send the file, get its inferred schema.
+   */
+  async uploadTableFile(
+    cluster: string,
+    catalog: string,
+    schema: string,
+    file: Blob,
+    filename: string
+  ): Promise<IUploadReview> {
+    return this.request<IUploadReview>(
+      `${Private.tablesPath(catalog, schema)}/upload`,
+      {
+        method: 'POST',
+        query: { cluster, filename },
+        rawBody: await Private.readBytes(file)
+      }
+    );
+  }
+
+  /**
+   * Step 2: create the Delta table from the reviewed upload.
+   */
+  createTableFromUpload(
+    cluster: string,
+    catalog: string,
+    schema: string,
+    uploadId: string,
+    body: { name: string; columns?: IUploadColumn[]; comment?: string }
+  ): Promise<ITableDetails> {
+    return this.request<ITableDetails>(
+      `${Private.tablesPath(catalog, schema)}/upload`,
+      { method: 'POST', query: { cluster, upload_id: uploadId }, body }
+    );
+  }
+
+  /**
    * The absolute URL of a running cluster's Spark UI, proxied by the
    * Jupyter server; null when the cluster has none (not running, remote).
    */
@@ -541,7 +990,10 @@ export class LakehouseAPI {
       url += URLExt.objectToQueryString(query);
     }
     const init: RequestInit = { method };
-    if (body !== undefined) {
+    if (options.rawBody !== undefined) {
+      init.body = options.rawBody;
+      init.headers = { 'Content-Type': 'application/octet-stream' };
+    } else if (body !== undefined) {
       init.body = JSON.stringify(body);
     }
 
@@ -593,10 +1045,66 @@ export namespace LakehouseAPI {
     method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     query?: Record<string, string>;
     body?: unknown;
+    /**
+     * Bytes sent as they are (application/octet-stream), instead of `body`.
+     */
+    rawBody?: ArrayBuffer;
   }
 }
 
 namespace Private {
+  /**
+   * A file's bytes (FileReader where Blob has no arrayBuffer()).
+   */
+  export function readBytes(blob: Blob): Promise<ArrayBuffer> {
+    if (typeof blob.arrayBuffer === 'function') {
+      return blob.arrayBuffer();
+    }
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsArrayBuffer(blob);
+    });
+  }
+
+  export function catalogQuery(
+    cluster: string,
+    options: IListOptions
+  ): Record<string, string> {
+    const query: Record<string, string> = { cluster };
+    if (options.limit !== undefined) {
+      query.limit = String(options.limit);
+    }
+    if (options.pageToken) {
+      query.page_token = options.pageToken;
+    }
+    if (options.filter) {
+      query.filter = options.filter;
+    }
+    if (options.refresh) {
+      query.refresh = 'true';
+    }
+    return query;
+  }
+
+  export function schemasPath(catalog: string): string {
+    return `catalog/catalogs/${encodeURIComponent(catalog)}/schemas`;
+  }
+
+  export function tablesPath(catalog: string, schema: string): string {
+    return `${schemasPath(catalog)}/${encodeURIComponent(schema)}/tables`;
+  }
+
+  /**
+   * `catalog/tables/{c}.{s}.{t}[/{action}]`: the parts quoted as Spark
+   * reads them, the whole name encoded as one path segment.
+   */
+  export function tablePath(parts: TableParts, action?: string): string {
+    const path = `catalog/tables/${encodeURIComponent(displayName(parts))}`;
+    return action ? `${path}/${action}` : path;
+  }
+
   /**
    * `clusters/{name}[/{action}]`, the name encoded.
    */

@@ -2,6 +2,7 @@
 
 from .base import NotFoundHandler
 from .cancel import ClusterCancelHandler
+from .catalog import catalog_routes
 from .clusters import cluster_routes
 from .openapi import OpenAPIHandler
 from .sparkui import sparkui_routes
@@ -16,6 +17,7 @@ ROUTES = [
     (rf"{API}/openapi\.json", OpenAPIHandler),
     (rf"{API}/clusters/(?P<name>[^/]+)/cancel", ClusterCancelHandler),
     *cluster_routes(API),
+    *catalog_routes(API),
     *sparkui_routes(),
 ]
 

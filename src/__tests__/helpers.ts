@@ -341,3 +341,26 @@ export async function waitFor(
     await new Promise(resolve => setTimeout(resolve, 5));
   }
 }
+
+/**
+ * Silence the two warnings yjs 13.6 prints for every cell @jupyter/ydoc
+ * creates (it reads a cell's text before the cell joins its document):
+ * JupyterLab's own, not ours. Every other warning still shows.
+ */
+export function quietYjsWarnings(): void {
+  const warn = console.warn.bind(console);
+  let spy: jest.SpyInstance;
+  beforeAll(() => {
+    spy = jest.spyOn(console, 'warn').mockImplementation((...args) => {
+      const text = String(args[0] ?? '');
+      if (
+        text.startsWith('Invalid access: Add Yjs type to a document') ||
+        text.startsWith('[yjs#509]')
+      ) {
+        return;
+      }
+      warn(...args);
+    });
+  });
+  afterAll(() => spy.mockRestore());
+}

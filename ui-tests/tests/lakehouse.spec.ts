@@ -77,18 +77,21 @@ test.describe('Lakehouse sidebar', () => {
     await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeVisible();
     await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toBeHidden();
 
+    // SQL has the Catalog panel (every persona does), not Compute.
     await choosePersona(page, 'sql');
-    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toContainText(
-      'No panels for the SQL persona are installed yet.'
-    );
+    await expect(
+      sidebar.locator('.jp-AccordionPanel-title', { hasText: 'Catalog' })
+    ).toBeVisible();
     await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeHidden();
+    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toBeHidden();
 
     await page.reload();
     const reloaded = await openSidebar(page);
     await expect(reloaded.getByLabel('Persona')).toHaveValue('sql');
     await expect(
-      reloaded.locator('.jp-Lakehouse-EmptyState')
-    ).toContainText('No panels for the SQL persona are installed yet.');
+      reloaded.locator('.jp-AccordionPanel-title', { hasText: 'Catalog' })
+    ).toBeVisible();
+    await expect(reloaded.locator('.jp-Lakehouse-ComputePanel')).toBeHidden();
   });
 
   test('the palette switches persona', async ({ page }) => {
@@ -144,9 +147,10 @@ test.describe('Lakehouse sidebar', () => {
     ]);
     await field.selectOption({ label: 'SQL' });
     await expect(sidebar.getByLabel('Persona')).toHaveValue('sql');
-    await expect(sidebar.locator('.jp-Lakehouse-EmptyState')).toContainText(
-      'No panels for the SQL persona are installed yet.'
-    );
+    await expect(sidebar.locator('.jp-Lakehouse-ComputePanel')).toBeHidden();
+    await expect(
+      sidebar.locator('.jp-AccordionPanel-title', { hasText: 'Catalog' })
+    ).toBeVisible();
     await page.screenshot({ path: screenshot('settings-editor') });
   });
 
