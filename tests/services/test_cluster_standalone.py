@@ -37,6 +37,12 @@ def test_standalone_cluster_runs_autoscales_and_stops_clean(tmp_path):
         st = manager.store.read_state("sa")
         assert [p.role for p in st.processes] == ["master", "worker-0", "driver"]
         assert all(process.is_alive(p) for p in st.processes)
+        # The worker registers with the master a moment after the Connect server answers;
+        # until then the master reports no cores.
+        deadline = time.monotonic() + 60
+        while info.cores != 1 and time.monotonic() < deadline:
+            time.sleep(1)
+            info = manager.get("sa")
         assert info.cores == 1 and info.memory == "1g" and info.resources_source == "spark"
 
         with spark_session(info.connect_url) as spark:
