@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import display as ipython_display
 
-from .table import TableResult, bundle
+from ..resulttable import TableResult, bundle
 
 DEFAULT_ROW_LIMIT = 10_000
 

@@ -2,7 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 /**
  * The MIME type of a result table (DESIGN.md's kernel contract; written by
- * jupyter_lakehouse/kernel/table.py).
+ * jupyter_lakehouse/resulttable.py).
  */
 export const TABLE_MIME = 'application/vnd.jupyter-lakehouse.table+json';
 

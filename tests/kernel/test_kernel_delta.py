@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from jupyter_lakehouse.kernel.table import TABLE_MIME, decode_arrow
+from jupyter_lakehouse.resulttable import TABLE_MIME, decode_arrow
 
 from .kernel_client import Kernel
 

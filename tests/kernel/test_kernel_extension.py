@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from jupyter_lakehouse.kernel.table import TABLE_MIME, decode_arrow
+from jupyter_lakehouse.resulttable import TABLE_MIME, decode_arrow
 
 from ..fixtures.clusters import managed_home
 from .kernel_client import Kernel

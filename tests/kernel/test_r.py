@@ -10,7 +10,7 @@ import time
 import pytest
 
 from jupyter_lakehouse.kernel.progress import PROGRESS_MIME
-from jupyter_lakehouse.kernel.table import TABLE_MIME, decode_arrow
+from jupyter_lakehouse.resulttable import TABLE_MIME, decode_arrow
 
 from .kernel_client import Kernel
 

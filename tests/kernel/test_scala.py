@@ -19,7 +19,7 @@ from jupyter_lakehouse.kernel.scala.magics import (
     _line_offset,
     _start_repl,
 )
-from jupyter_lakehouse.kernel.table import TABLE_MIME, decode_arrow
+from jupyter_lakehouse.resulttable import TABLE_MIME, decode_arrow
 
 from .kernel_client import Kernel
 

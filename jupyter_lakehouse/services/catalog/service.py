@@ -1272,7 +1272,7 @@ def _read_delta(location: str, rows_wanted: int, version: Any, timestamp: Any) -
 
 def _preview_payload(name: str, table: Any, types: list[str], limit: int, meta: dict) -> dict:
     # The table MIME bundle notebooks show results with, so the page renders the same grid.
-    from ...kernel.table import TABLE_MIME, TableResult, bundle
+    from ...resulttable import TABLE_MIME, TableResult, bundle
 
     result = TableResult.from_arrow(table, types, limit=limit)
     result.meta = {**meta, "table": name}

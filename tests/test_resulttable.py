@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 
-from jupyter_lakehouse.kernel.table import TABLE_MIME, TableResult, bundle, decode_arrow
+from jupyter_lakehouse.resulttable import TABLE_MIME, TableResult, bundle, decode_arrow
 
 
 def test_bundle_carries_arrow_types_and_fallbacks():

@@ -1,5 +1,8 @@
 """The result table MIME bundle (DESIGN.md's kernel contract).
 
+Shared by the kernel (notebook results) and the catalog service (table samples), so it lives
+outside both.
+
 `application/vnd.jupyter-lakehouse.table+json` carries the fetched rows as an Arrow IPC stream
 (base64) with the column names and Spark types; the frontend's grid decodes it column by
 column. Arrow is what Spark Connect sends anyway, so rows are never converted to Python
