@@ -17,7 +17,8 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (`c` is given to config files by traitlets)
 
-c.ServerApp.port = 8971  # noqa: F821
+# LAKEHOUSE_UI_PORT lets two spec runs share a machine; playwright.config.js reads it too.
+c.ServerApp.port = int(os.environ.get("LAKEHOUSE_UI_PORT", "8971"))  # noqa: F821
 c.ServerApp.ip = "127.0.0.1"  # noqa: F821
 # CI containers run as root; the server is local and throwaway.
 c.ServerApp.allow_root = True  # noqa: F821

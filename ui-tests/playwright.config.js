@@ -8,7 +8,7 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 // Must match ServerApp.port in jupyter_server_test_config.py.
-const PORT = 8971;
+const PORT = Number(process.env.LAKEHOUSE_UI_PORT || 8971);
 
 module.exports = {
   ...baseConfig,
