@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -45,6 +46,14 @@ class TableResult:
         types = types or [str(f.type) for f in table.schema]
         total = None if truncated else shown.num_rows
         return cls(shown, types, truncated=truncated, total_rows=total, limit=limit)
+
+    @classmethod
+    def from_spark(cls, df: Any, limit: int) -> TableResult:
+        """Fetch at most `limit` rows of a Spark DataFrame as Arrow (one more row tells
+        whether more exist), with Spark's own type names."""
+        arrow = df.limit(limit + 1).toArrow()
+        types = [f.dataType.simpleString() for f in df.schema.fields]
+        return cls.from_arrow(arrow, types, limit)
 
     @classmethod
     def from_pandas(cls, frame: pd.DataFrame, limit: int | None = None) -> TableResult:

@@ -8,24 +8,15 @@ short while because a user types faster than the catalog changes.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from IPython.core.completer import SimpleCompletion, context_matcher
 
+from ..sqltext.completion import complete
+
 CACHE_SECONDS = 30.0
-KEYWORDS = (
-    "SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT JOIN LEFT RIGHT FULL OUTER INNER CROSS ON "
-    "USING AS AND OR NOT IN IS NULL LIKE BETWEEN CASE WHEN THEN ELSE END DISTINCT UNION ALL "
-    "INSERT INTO OVERWRITE VALUES UPDATE SET DELETE MERGE MATCHED CREATE OR REPLACE TABLE VIEW "
-    "TEMP TEMPORARY DROP IF EXISTS ALTER ADD COLUMN DESCRIBE DETAIL HISTORY SHOW TABLES "
-    "DATABASES SCHEMAS CATALOGS PARTITIONED CLUSTER WITH OPTIMIZE VACUUM RESTORE VERSION "
-    "TIMESTAMP OF COUNT SUM AVG MIN MAX CAST"
-).split()
-_TABLE_CONTEXT = re.compile(r"\b(from|join|table|into|update|describe)\s+[\w.`]*$", re.I)
-_TABLE_NAMES = re.compile(r"\b(?:from|join|into|update)\s+([\w.`]+)", re.I)
 
 
 def is_sql_cell(full_text: str, line_before_cursor: str) -> bool:
@@ -103,31 +94,9 @@ class SqlNames:
 
 def sql_completions(names: SqlNames | None, full_text: str, before: str, token: str) -> list:
     """Completions for `token` (the word at the cursor, dots included)."""
-    word = token.strip("`")
-    out: list[SimpleCompletion] = []
-    if "." in word and names is not None:
-        *parents, partial = word.split(".")
-        prefix = ".".join(parents) + "."
-        for name in names.children(parents):
-            if name.lower().startswith(partial.lower()):
-                out.append(SimpleCompletion(prefix + name, type="column"))
-        return out
-    if names is not None:
-        wanted = word.lower()
-        candidates = [(t, "table") for t in names.tables()] + [
-            (s, "schema") for s in names.schemas()
-        ]
-        if not _TABLE_CONTEXT.search(before):
-            for table in _TABLE_NAMES.findall(full_text):
-                candidates += [(c, "column") for c in names.columns(table.strip("`"))]
-        seen = set()
-        for name, kind in candidates:
-            if name.lower().startswith(wanted) and name not in seen:
-                seen.add(name)
-                out.append(SimpleCompletion(name, type=kind))
-    upper = word.upper()
-    out += [SimpleCompletion(k, type="keyword") for k in KEYWORDS if upper and k.startswith(upper)]
-    return out
+    return [
+        SimpleCompletion(m.label, type=m.kind) for m in complete(names, full_text, before, token)
+    ]
 
 
 def make_matcher(session: Any) -> Callable:

@@ -22,9 +22,7 @@ def is_spark_dataframe(obj: Any) -> bool:
 
 def spark_result(df: Any, limit: int) -> TableResult:
     """Fetch at most `limit` rows as Arrow; one extra row tells whether more exist."""
-    arrow = df.limit(limit + 1).toArrow()
-    types = [field.dataType.simpleString() for field in df.schema.fields]
-    return TableResult.from_arrow(arrow, types, limit)
+    return TableResult.from_spark(df, limit)
 
 
 class Displayer:

@@ -1,46 +1,24 @@
-"""Spark errors as a short message: error class, SQLSTATE and the failing position, no JVM stack.
+"""Spark errors in a notebook: error class, SQLSTATE and a caret under the failing position.
 
-A Spark Connect error carries its error class, SQLSTATE and query context (start and stop index
-in the SQL text); that is all a user needs to fix a query, so only that is shown.
+What an error says is read by sqltext/sparkerrors.py (shared with the SQL editor); this module
+only lays it out as the lines a notebook shows.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from ..sqltext.sparkerrors import (
+    condition,
+    is_cancellation,
+    is_spark_error,
+    message,
+    position,
+    sqlstate,
+    summary,
+)
+
+__all__ = ["caret_lines", "describe", "is_cancellation", "is_spark_error", "summary"]
 
 RED, RESET, BOLD = "\x1b[0;31m", "\x1b[0m", "\x1b[1m"
-# Cut at the first of these: what follows is for Spark's developers, not the notebook's user.
-# Spark appends the analyzed plan after ";\n" to analysis errors.
-_NOISE = ("\n\nJVM stacktrace:", "\nJVM stacktrace:", "\n\nGrpc", "\n== SQL", ";\n")
-
-
-def _call(e: Any, *names: str) -> Any:
-    for name in names:
-        fn = getattr(e, name, None)
-        if callable(fn):
-            try:
-                value = fn()
-            except Exception:
-                continue
-            if value:
-                return value
-    return None
-
-
-def summary(e: BaseException) -> str:
-    text = str(e).strip()
-    for marker in _NOISE:
-        text = text.split(marker, 1)[0]
-    return text.strip().rstrip(";").strip()
-
-
-def position(e: Any) -> tuple[int, int] | None:
-    """(start, stop) character offsets into the SQL text, when Spark says where."""
-    for ctx in _call(e, "getQueryContext") or []:
-        start, stop = _call(ctx, "startIndex"), _call(ctx, "stopIndex")
-        if isinstance(start, int) and isinstance(stop, int) and 0 <= start <= stop:
-            return start, stop
-    return None
 
 
 def caret_lines(sql: str, start: int, stop: int) -> list[str]:
@@ -61,30 +39,14 @@ def describe(e: BaseException, sql: str | None = None) -> list[str]:
     """The lines a notebook shows for a Spark error."""
     if is_cancellation(e):
         return [f"{RED}Cancelled{RESET}: this cell's Spark work was cancelled."]
-    name = type(e).__name__
-    condition = _call(e, "getCondition", "getErrorClass")
-    sqlstate = _call(e, "getSqlState")
-    message = summary(e)
-    if condition and message.startswith(f"[{condition}]"):
-        message = message[len(condition) + 2 :].strip()
-    if sqlstate:
-        message = message.replace(f"SQLSTATE: {sqlstate}", "").strip()
-    head = f"{RED}{name}{RESET}"
-    if condition:
-        head += f" {BOLD}[{condition}]{RESET}"
-    lines = [f"{head} {message}"]
-    if sqlstate:
-        lines.append(f"SQLSTATE: {sqlstate}")
-    where = position(e)
+    cls, state = condition(e), sqlstate(e)
+    head = f"{RED}{type(e).__name__}{RESET}"
+    if cls:
+        head += f" {BOLD}[{cls}]{RESET}"
+    lines = [f"{head} {message(e)}"]
+    if state:
+        lines.append(f"SQLSTATE: {state}")
+    where = position(e, sql)
     if sql and where:
         lines.extend(caret_lines(sql, *where))
     return lines
-
-
-def is_spark_error(e: BaseException) -> bool:
-    return any(cls.__module__.startswith("pyspark.errors") for cls in type(e).__mro__)
-
-
-def is_cancellation(e: BaseException) -> bool:
-    """A Spark error that only says the work was cancelled (a cell's cancel button)."""
-    return is_spark_error(e) and _call(e, "getCondition", "getErrorClass") == "OPERATION_CANCELED"

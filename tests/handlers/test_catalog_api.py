@@ -233,6 +233,7 @@ class TestOnTheSessionCluster:
                 "home": str(lakehouse_home),
                 "catalog_session_conf": JDBC_CONF,
                 "catalog_upload_max_bytes": UPLOAD_LIMIT,
+                "mlflow_autostart": False,
             },
         }
 

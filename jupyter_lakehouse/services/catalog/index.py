@@ -263,6 +263,16 @@ class SearchIndex:
         with self._lock:
             return self._tables.get((catalog, schema, name))
 
+    def records(self) -> list[TableRecord]:
+        """Every table known, in no particular order (a copy: safe to read without the lock)."""
+        with self._lock:
+            return list(self._tables.values())
+
+    def schema_names(self) -> list[tuple[str, str]]:
+        """(catalog, schema) of every schema listed so far."""
+        with self._lock:
+            return list(self._schemas)
+
     def formats(self, catalog: str, schema: str) -> dict[str, str | None]:
         with self._lock:
             return {

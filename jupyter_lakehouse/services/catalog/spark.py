@@ -115,8 +115,14 @@ class _Entry:
 class CatalogSessions:
     """One Spark Connect session per cluster, with this service's own session id."""
 
-    def __init__(self, clusters: Any, session_conf: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        clusters: Any,
+        session_conf: dict[str, str] | None = None,
+        purpose: str = "browse its catalog",
+    ) -> None:
         self.clusters = clusters
+        self.purpose = purpose  # what a 409 says the cluster is needed for
         # Spark Connect wants a UUID; a new one per server process.
         self.session_id = str(uuid.uuid4())
         self.session_conf = dict(session_conf or {})
@@ -129,8 +135,7 @@ class CatalogSessions:
         info = self.clusters.get(cluster, details=False)
         if info.state != "running":
             raise Conflict(
-                f"Cluster {cluster!r} is {info.state}, not running: start it to browse its "
-                "catalog.",
+                f"Cluster {cluster!r} is {info.state}, not running: start it to {self.purpose}.",
                 code="cluster_not_running",
                 detail={"cluster": cluster, "state": info.state},
             )
