@@ -12,6 +12,7 @@ from .comm import register_comm_target
 from .completion import make_matcher
 from .display import Displayer
 from .magics import LakehouseMagics
+from .mlflowenv import export_tracking_uri
 from .progress import CellProgress
 from .r import RMagics
 from .scala import ScalaMagics
@@ -52,6 +53,7 @@ class KernelLakehouse:
         self.shell.Completer.custom_matchers.append(self.sql_matcher)
         # Every exception passes through here; only Spark's own are shortened.
         self.shell.set_custom_exc((Exception,), _custom_traceback)
+        export_tracking_uri(self.session.home)
 
     def _pre_run_cell(self, info: Any) -> None:
         self.session.begin_cell()
