@@ -12,6 +12,9 @@ from . import __version__
 from .handlers import CATCH_ALL, ROUTES
 from .services.catalog import CatalogService
 from .services.clusters import ClusterManager
+from .services.mlflow import MLflowService
+from .services.serving import ServingService
+from .services.sql import QueryHistory, StatementService, history_path
 
 
 class LakehouseApp(ExtensionApp):
@@ -95,6 +98,88 @@ class LakehouseApp(ExtensionApp):
         help="The largest file the catalog browser accepts to create a table from.",
     )
 
+    sql_service_class = Type(
+        default_value=StatementService,
+        klass=StatementService,
+        config=True,
+        help="The SQL editor's statement service (runs, polls and cancels statements).",
+    )
+
+    sql_history_max_entries = Int(
+        5000,
+        config=True,
+        help="Query history entries kept in the workspace home; the oldest go first.",
+    )
+
+    sql_history_max_bytes = Int(
+        5 * 1024 * 1024,
+        config=True,
+        help="The largest the query history file may grow before its oldest entries go.",
+    )
+
+    serving_service_class = Type(
+        default_value=ServingService,
+        klass=ServingService,
+        config=True,
+        help="The serving service (MLflow model servers for registered model versions).",
+    )
+
+    serving_start_timeout = Float(
+        180.0,
+        config=True,
+        help="Seconds a model server may take to answer /ping before it is stopped as failed.",
+    )
+
+    serving_stop_on_shutdown = Bool(
+        False,
+        config=True,
+        help=(
+            "Stop every model endpoint when the Jupyter server stops. By default endpoints "
+            "outlive it, like clusters, and the next server finds them again."
+        ),
+    )
+
+    mlflow_service_class = Type(
+        default_value=MLflowService,
+        klass=MLflowService,
+        config=True,
+        help="The MLflow service (the tracking server, experiments, runs and model registry).",
+    )
+
+    mlflow_tracking_uri = Unicode(
+        "",
+        config=True,
+        help=(
+            "An existing MLflow tracking server (or store URI) to use instead of the embedded "
+            "one. Defaults to $MLFLOW_TRACKING_URI; empty starts the embedded server, with its "
+            "SQLite store and artifacts under the workspace home."
+        ),
+    )
+
+    mlflow_autostart = Bool(
+        True,
+        config=True,
+        help=(
+            "Start the embedded MLflow tracking server in the background when the Jupyter "
+            "server starts; otherwise on first need."
+        ),
+    )
+
+    mlflow_stop_on_shutdown = Bool(
+        True,
+        config=True,
+        help=(
+            "Stop the embedded MLflow tracking server when the Jupyter server stops (everything "
+            "it holds is in its SQLite store, and it restarts on the same port in seconds). "
+            "False leaves it running for kernels and scripts, like clusters; a restarted "
+            "Jupyter server finds a running one again either way."
+        ),
+    )
+
+    @default("mlflow_tracking_uri")
+    def _default_mlflow_tracking_uri(self) -> str:
+        return os.environ.get("MLFLOW_TRACKING_URI", "")
+
     @default("home")
     def _default_home(self) -> str:
         env = os.environ.get("LAKEHOUSE_HOME")
@@ -128,7 +213,54 @@ class LakehouseApp(ExtensionApp):
             index=self.catalog_index,
             upload_max_bytes=self.catalog_upload_max_bytes,
         )
+        self.services["sql_history"] = QueryHistory(
+            history_path(home),
+            max_entries=self.sql_history_max_entries,
+            max_bytes=self.sql_history_max_bytes,
+        )
+        self.services["sql"] = self.sql_service_class(
+            self.services["clusters"],
+            self.services["sql_history"],
+            catalog=self.services["catalog"],
+        )
+        self.services["serving"] = self.serving_service_class(
+            home,
+            self._serving_tracking_uri,
+            start_timeout=self.serving_start_timeout,
+            stop_on_shutdown=self.serving_stop_on_shutdown,
+        )
+        self._initialize_mlflow(home)
         self.settings["lakehouse"] = self.services
+
+    def _initialize_mlflow(self, home: Path) -> None:
+        mlflow = self.mlflow_service_class(
+            home,
+            tracking_uri=self.mlflow_tracking_uri or None,
+            root_dir=self.serverapp.root_dir,
+            stop_on_shutdown=self.mlflow_stop_on_shutdown,
+        )
+        self.services["mlflow"] = mlflow
+        # Other services (serving) ask this one where MLflow is.
+        self.settings["lakehouse_mlflow"] = mlflow
+        # Kernels inherit the server's environment: mlflow.start_run() in a notebook lands in
+        # the store the panels show. The embedded server's port is chosen (and recorded) now,
+        # so the URI is right even for kernels that start before the server answers.
+        os.environ["MLFLOW_TRACKING_URI"] = mlflow.tracking_uri
+        if self.mlflow_autostart:
+            mlflow.start_background()
+
+    def _serving_tracking_uri(self) -> str | None:
+        # Asked at each use: the MLflow service (settings key `lakehouse_mlflow`) may pick or
+        # start its tracking server after this app is initialized. Without it, the service
+        # falls back to $MLFLOW_TRACKING_URI.
+        mlflow = self.settings.get("lakehouse_mlflow")
+        if mlflow is None and self.serverapp is not None and self.serverapp.web_app is not None:
+            mlflow = self.serverapp.web_app.settings.get("lakehouse_mlflow")
+        ensure_ready = getattr(mlflow, "ensure_ready", None)
+        if callable(ensure_ready):
+            # The embedded tracking server starts on first need; serving is a need.
+            ensure_ready()
+        return getattr(mlflow, "tracking_uri", None)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(ROUTES)

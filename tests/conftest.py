@@ -2,7 +2,11 @@
 
 import pytest
 
-pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.fixtures.clusters"]
+pytest_plugins = [
+    "pytest_jupyter.jupyter_server",
+    "tests.fixtures.clusters",
+    "tests.fixtures.mlflow",
+]
 
 
 @pytest.fixture
@@ -20,7 +24,8 @@ def jp_server_config(lakehouse_home):
             # The product never runs open: every test talks to a server that demands a token.
             "allow_unauthenticated_access": False,
         },
-        "LakehouseApp": {"home": str(lakehouse_home)},
+        # Servers start MLflow on first need (tests/fixtures/mlflow.py), not each at startup.
+        "LakehouseApp": {"home": str(lakehouse_home), "mlflow_autostart": False},
     }
 
 
@@ -29,9 +34,11 @@ def _restore_lakehouse_home_env():
     # The server extension exports LAKEHOUSE_HOME for its kernels; keep tests from leaking it.
     import os
 
-    before = os.environ.get("LAKEHOUSE_HOME")
+    # The same for MLFLOW_TRACKING_URI (the embedded tracking server's address).
+    before = {k: os.environ.get(k) for k in ("LAKEHOUSE_HOME", "MLFLOW_TRACKING_URI")}
     yield
-    if before is None:
-        os.environ.pop("LAKEHOUSE_HOME", None)
-    else:
-        os.environ["LAKEHOUSE_HOME"] = before
+    for key, value in before.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -4,8 +4,12 @@ from .base import NotFoundHandler
 from .cancel import ClusterCancelHandler
 from .catalog import catalog_routes
 from .clusters import cluster_routes
+from .mlflow import mlflow_routes
+from .mlflowui import mlflowui_routes
 from .openapi import OpenAPIHandler
+from .serving import serving_routes
 from .sparkui import sparkui_routes
+from .sql import sql_routes
 from .version import VersionHandler
 
 API = r"/lakehouse/api"
@@ -18,7 +22,11 @@ ROUTES = [
     (rf"{API}/clusters/(?P<name>[^/]+)/cancel", ClusterCancelHandler),
     *cluster_routes(API),
     *catalog_routes(API),
+    *serving_routes(API),
+    *sql_routes(API),
+    *mlflow_routes(API),
     *sparkui_routes(),
+    *mlflowui_routes(),
 ]
 
 CATCH_ALL = [(rf"{API}/.*", NotFoundHandler)]

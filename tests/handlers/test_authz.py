@@ -23,7 +23,7 @@ def jp_server_config(lakehouse_home):
             "allow_unauthenticated_access": False,
             "authorizer_class": DenyAll,
         },
-        "LakehouseApp": {"home": str(lakehouse_home)},
+        "LakehouseApp": {"home": str(lakehouse_home), "mlflow_autostart": False},
     }
 
 
