@@ -19,6 +19,7 @@ from typing import Any
 from .errors import NoClusterError, NotebookError
 
 DEFAULT_CLUSTER = "local"
+NOTEBOOK_ENV = "JPY_SESSION_NAME"  # set by jupyter_server for the kernels of notebooks
 TOUCH_INTERVAL = 60.0  # seconds; the idle timeout is counted in minutes
 # The client retries a lost connection for up to ten minutes by default; a notebook should
 # rather say within seconds that its cluster is gone.
@@ -82,6 +83,9 @@ class NotebookSession:
         """Point the notebook at another cluster; the next use of `spark` connects there."""
         if notebook_path:
             self.notebook_path = notebook_path
+            # The server sets JPY_SESSION_NAME once, at kernel start; MLflow's run context and
+            # the query history read the notebook from it, so follow renames the frontend sends.
+            os.environ[NOTEBOOK_ENV] = notebook_path
         if cluster == self.cluster:
             return
         previous = self.cluster_name if self.connected else None

@@ -41,7 +41,7 @@ export class ClusterPickerExtension implements DocumentRegistry.IWidgetExtension
     const binding = new NotebookClusterBinding({
       model: context.model,
       sessionContext: context.sessionContext,
-      path: () => context.path,
+      path: () => context.localPath,
       ready: context.ready
     });
     const picker = new ClusterPicker({

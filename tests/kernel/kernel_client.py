@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from queue import Empty
 
@@ -71,6 +72,16 @@ class Kernel:
             reply = self.client.get_shell_msg(timeout=60)
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply["content"]["matches"]
+
+    def comm_send(self, target: str, data: dict) -> None:
+        """Open a comm to `target` and send it `data`, as the frontend does; shell messages are
+        handled in order, so the next cell runs after the kernel has handled it."""
+        comm_id = uuid.uuid4().hex
+        for kind, content in (
+            ("comm_open", {"comm_id": comm_id, "target_name": target, "data": {}}),
+            ("comm_msg", {"comm_id": comm_id, "data": data}),
+        ):
+            self.client.shell_channel.send(self.client.session.msg(kind, content))
 
     def interrupt(self) -> None:
         self.manager.interrupt_kernel()
