@@ -2,6 +2,43 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { displayName, TableParts } from './components/sqlNames';
+import type {
+  IArtifactList,
+  IArtifactPreview,
+  IExperiment,
+  IExperimentList,
+  IMetricHistory,
+  IMlflowListOptions,
+  IMlflowStatus,
+  IModelVersion,
+  IRegisteredModelDetails,
+  IRegisteredModelList,
+  IRegisterRequest,
+  IRunComparison,
+  IRunDetails,
+  IRunPage,
+  IRunQuery
+} from './mlflowTypes';
+
+export * from './mlflowTypes';
+import type {
+  ISqlCompletion,
+  ISqlHistoryPage,
+  ISqlHistoryQuery,
+  ISqlParameters,
+  ISqlRunRequest,
+  ISqlStatement
+} from './sqlTypes';
+
+export * from './sqlTypes';
+import type {
+  IEndpoint,
+  IEndpointSample,
+  IEndpointSpec,
+  IInvocation
+} from './servingTypes';
+
+export * from './servingTypes';
 
 /**
  * The REST API root, relative to the server's base URL.
@@ -957,6 +994,403 @@ export class LakehouseAPI {
   }
 
   /**
+   * `GET mlflow/status`: the tracking server and where its UI is proxied.
+   */
+  mlflowStatus(): Promise<IMlflowStatus> {
+    return this.request<IMlflowStatus>('mlflow/status');
+  }
+
+  /**
+   * `GET mlflow/experiments?q=`: experiments whose names contain `q`.
+   */
+  listExperiments(options: IMlflowListOptions = {}): Promise<IExperimentList> {
+    return this.request<IExperimentList>('mlflow/experiments', {
+      query: MlflowPaths.listQuery(options)
+    });
+  }
+
+  /**
+   * `GET mlflow/experiments/{id}`.
+   */
+  getExperiment(id: string): Promise<IExperiment> {
+    return this.request<IExperiment>(MlflowPaths.experiment(id));
+  }
+
+  /**
+   * `GET mlflow/experiments/{id}/runs`: one page of runs; a bad filter is
+   * 400 `bad_filter` with MLflow's message.
+   */
+  searchRuns(experimentId: string, options: IRunQuery = {}): Promise<IRunPage> {
+    return this.request<IRunPage>(
+      MlflowPaths.experiment(experimentId, 'runs'),
+      {
+        query: MlflowPaths.runQuery(options)
+      }
+    );
+  }
+
+  /**
+   * `GET mlflow/runs/{id}`: params, metrics, tags and logged models.
+   */
+  getRun(runId: string): Promise<IRunDetails> {
+    return this.request<IRunDetails>(MlflowPaths.run(runId));
+  }
+
+  /**
+   * `GET mlflow/runs/{id}/metrics/{key}`: every logged value, by step.
+   */
+  metricHistory(runId: string, key: string): Promise<IMetricHistory> {
+    return this.request<IMetricHistory>(
+      MlflowPaths.run(runId, `metrics/${encodeURIComponent(key)}`)
+    );
+  }
+
+  /**
+   * `GET mlflow/runs/{id}/artifacts?path=`: one folder of the artifact tree.
+   */
+  listArtifacts(runId: string, path = ''): Promise<IArtifactList> {
+    return this.request<IArtifactList>(MlflowPaths.run(runId, 'artifacts'), {
+      query: path ? { path } : {}
+    });
+  }
+
+  /**
+   * `GET mlflow/runs/{id}/artifacts/preview?path=`.
+   */
+  previewArtifact(runId: string, path: string): Promise<IArtifactPreview> {
+    return this.request<IArtifactPreview>(
+      MlflowPaths.run(runId, 'artifacts/preview'),
+      { query: { path } }
+    );
+  }
+
+  /**
+   * `GET mlflow/runs/{id}/artifacts/raw?path=`: the file's bytes (images
+   * are shown through object URLs of this blob).
+   */
+  async artifactBlob(runId: string, path: string): Promise<Blob> {
+    const response = await this.fetchRaw(
+      MlflowPaths.run(runId, 'artifacts/raw'),
+      { path }
+    );
+    return response.blob();
+  }
+
+  /**
+   * `GET mlflow/compare?run_ids=a,b`: the runs, and the params that differ.
+   */
+  compareRuns(runIds: readonly string[]): Promise<IRunComparison> {
+    return this.request<IRunComparison>('mlflow/compare', {
+      query: { run_ids: runIds.join(',') }
+    });
+  }
+
+  /**
+   * `POST mlflow/runs/{id}/register`: register a logged model; answers the
+   * new model version.
+   */
+  registerModel(
+    runId: string,
+    request: IRegisterRequest
+  ): Promise<IModelVersion & { name?: string }> {
+    return this.request(MlflowPaths.run(runId, 'register'), {
+      method: 'POST',
+      body: request
+    });
+  }
+
+  /**
+   * `GET mlflow/models?q=`: registered models whose names contain `q`.
+   */
+  listModels(options: IMlflowListOptions = {}): Promise<IRegisteredModelList> {
+    return this.request<IRegisteredModelList>('mlflow/models', {
+      query: MlflowPaths.listQuery(options)
+    });
+  }
+
+  /**
+   * `GET mlflow/models/{name}`: the model with its versions.
+   */
+  getModel(name: string): Promise<IRegisteredModelDetails> {
+    return this.request<IRegisteredModelDetails>(MlflowPaths.model(name));
+  }
+
+  /**
+   * `PATCH mlflow/models/{name}`: the model's description.
+   */
+  updateModel(
+    name: string,
+    patch: { description: string }
+  ): Promise<IRegisteredModelDetails> {
+    return this.request<IRegisteredModelDetails>(MlflowPaths.model(name), {
+      method: 'PATCH',
+      body: patch
+    });
+  }
+
+  /**
+   * `PUT mlflow/models/{name}/tags/{key}`.
+   */
+  async setModelTag(name: string, key: string, value: string): Promise<void> {
+    await this.request(MlflowPaths.model(name, 'tags', key), {
+      method: 'PUT',
+      body: { value }
+    });
+  }
+
+  /**
+   * `DELETE mlflow/models/{name}/tags/{key}`.
+   */
+  async deleteModelTag(name: string, key: string): Promise<void> {
+    await this.request(MlflowPaths.model(name, 'tags', key), {
+      method: 'DELETE'
+    });
+  }
+
+  /**
+   * `PATCH mlflow/models/{name}/versions/{v}`: a version's description.
+   */
+  updateModelVersion(
+    name: string,
+    version: string,
+    patch: { description: string }
+  ): Promise<IModelVersion> {
+    return this.request<IModelVersion>(
+      MlflowPaths.model(name, 'versions', version),
+      { method: 'PATCH', body: patch }
+    );
+  }
+
+  /**
+   * `PUT mlflow/models/{name}/versions/{v}/tags/{key}`.
+   */
+  async setModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    value: string
+  ): Promise<void> {
+    await this.request(MlflowPaths.versionTag(name, version, key), {
+      method: 'PUT',
+      body: { value }
+    });
+  }
+
+  /**
+   * `DELETE mlflow/models/{name}/versions/{v}/tags/{key}`.
+   */
+  async deleteModelVersionTag(
+    name: string,
+    version: string,
+    key: string
+  ): Promise<void> {
+    await this.request(MlflowPaths.versionTag(name, version, key), {
+      method: 'DELETE'
+    });
+  }
+
+  /**
+   * `PUT mlflow/models/{name}/aliases/{alias}`: point an alias at a version
+   * (moving it when another version had it).
+   */
+  async setModelAlias(
+    name: string,
+    alias: string,
+    version: string
+  ): Promise<void> {
+    await this.request(MlflowPaths.model(name, 'aliases', alias), {
+      method: 'PUT',
+      body: { version }
+    });
+  }
+
+  /**
+   * `DELETE mlflow/models/{name}/aliases/{alias}`.
+   */
+  async deleteModelAlias(name: string, alias: string): Promise<void> {
+    await this.request(MlflowPaths.model(name, 'aliases', alias), {
+      method: 'DELETE'
+    });
+  }
+
+  /**
+   * The absolute URL of MLflow's own UI, proxied by the Jupyter server.
+   */
+  mlflowUIUrl(status?: Pick<IMlflowStatus, 'ui_path'> | null): string {
+    const path = status?.ui_path;
+    const baseUrl = this.serverSettings.baseUrl;
+    if (path && path.startsWith('/')) {
+      return new URL(path, baseUrl).href;
+    }
+    return URLExt.join(baseUrl, path || 'lakehouse/mlflow-ui/');
+  }
+
+  /**
+   * `GET serving/endpoints`: every model endpoint, state and health looked at now.
+   */
+  async listEndpoints(): Promise<IEndpoint[]> {
+    const answer = await this.request<{ endpoints: IEndpoint[] }>(
+      'serving/endpoints'
+    );
+    return answer.endpoints;
+  }
+
+  /**
+   * `GET serving/endpoints/{name}`.
+   */
+  getEndpoint(name: string): Promise<IEndpoint> {
+    return this.request<IEndpoint>(ServingPaths.endpoint(name));
+  }
+
+  /**
+   * `POST serving/endpoints`: start a model server (answers while it starts).
+   */
+  createEndpoint(spec: IEndpointSpec): Promise<IEndpoint> {
+    return this.request<IEndpoint>('serving/endpoints', {
+      method: 'POST',
+      body: spec
+    });
+  }
+
+  /**
+   * `DELETE serving/endpoints/{name}`: stop the model server and forget it.
+   */
+  deleteEndpoint(name: string): Promise<IEndpoint> {
+    return this.request<IEndpoint>(ServingPaths.endpoint(name), {
+      method: 'DELETE'
+    });
+  }
+
+  /**
+   * `GET serving/endpoints/{name}/sample`: a request body from the model.
+   */
+  endpointSample(name: string): Promise<IEndpointSample> {
+    return this.request<IEndpointSample>(ServingPaths.endpoint(name, 'sample'));
+  }
+
+  /**
+   * `POST serving/endpoints/{name}/invocations`: send `body` to the model.
+   */
+  invokeEndpoint(name: string, body: unknown): Promise<IInvocation> {
+    return this.request<IInvocation>(
+      ServingPaths.endpoint(name, 'invocations'),
+      { method: 'POST', body }
+    );
+  }
+
+  /**
+   * `GET serving/endpoints/{name}/logs`: the end of the model server's log.
+   */
+  async endpointLogs(name: string): Promise<string> {
+    const answer = await this.request<{ text: string }>(
+      ServingPaths.endpoint(name, 'logs')
+    );
+    return answer.text;
+  }
+
+  /**
+   * Call a route whose answer is not JSON (a file's bytes).
+   *
+   * @throws LakehouseAPIError as `request` does.
+   */
+  protected async fetchRaw(
+    path: string,
+    query: Record<string, string>
+  ): Promise<Response> {
+    const url =
+      URLExt.join(this.serverSettings.baseUrl, API_ROOT, path) +
+      URLExt.objectToQueryString(query);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { method: 'GET' },
+        this.serverSettings
+      );
+    } catch (reason) {
+      throw new LakehouseAPIError({
+        status: 0,
+        code: 'network_error',
+        message: `Cannot reach the Jupyter server: ${(reason as Error)?.message ?? reason}`,
+        fromServerExtension: false
+      });
+    }
+    if (!response.ok) {
+      throw await LakehouseAPIError.fromResponse(response);
+    }
+    return response;
+  }
+
+  /**
+   * `POST sql/statements`: start running SQL text on a cluster; poll
+   * `getSqlStatement` for its progress and results.
+   */
+  runSql(request: ISqlRunRequest): Promise<ISqlStatement> {
+    return this.request<ISqlStatement>('sql/statements', {
+      method: 'POST',
+      body: request
+    });
+  }
+
+  /**
+   * `GET sql/statements/{id}`: state, progress, results or error.
+   */
+  getSqlStatement(id: string): Promise<ISqlStatement> {
+    return this.request<ISqlStatement>(
+      `sql/statements/${encodeURIComponent(id)}`
+    );
+  }
+
+  /**
+   * `POST sql/statements/{id}/cancel`.
+   */
+  cancelSqlStatement(id: string): Promise<ISqlStatement> {
+    return this.request<ISqlStatement>(
+      `sql/statements/${encodeURIComponent(id)}/cancel`,
+      { method: 'POST' }
+    );
+  }
+
+  /**
+   * `POST sql/parameters`: the `:name` markers of a text.
+   */
+  sqlParameters(text: string): Promise<ISqlParameters> {
+    return this.request<ISqlParameters>('sql/parameters', {
+      method: 'POST',
+      body: { text }
+    });
+  }
+
+  /**
+   * `POST sql/complete`: completions at `cursor` (an offset in `text`)
+   * from the catalog cache; never starts a cluster.
+   */
+  completeSql(
+    cluster: string,
+    text: string,
+    cursor: number
+  ): Promise<ISqlCompletion> {
+    return this.request<ISqlCompletion>('sql/complete', {
+      method: 'POST',
+      body: { cluster, text, cursor }
+    });
+  }
+
+  /**
+   * `GET sql/history`: statements run from the editor and `%sql` cells,
+   * newest first.
+   */
+  sqlHistory(options: ISqlHistoryQuery = {}): Promise<ISqlHistoryPage> {
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && value !== null && value !== '') {
+        query[key] = String(value);
+      }
+    }
+    return this.request<ISqlHistoryPage>('sql/history', { query });
+  }
+
+  /**
    * The absolute URL of a running cluster's Spark UI, proxied by the
    * Jupyter server; null when the cluster has none (not running, remote).
    */
@@ -1142,5 +1576,71 @@ namespace Private {
         ? (error.detail as Record<string, unknown>)
         : {};
     return { code: error.code, message: error.message, detail };
+  }
+}
+
+/**
+ * The paths and queries of the `mlflow/*` routes: ids and names are one
+ * encoded path segment each.
+ */
+namespace MlflowPaths {
+  export function experiment(id: string, action?: string): string {
+    const path = `mlflow/experiments/${encodeURIComponent(id)}`;
+    return action ? `${path}/${action}` : path;
+  }
+
+  export function run(id: string, action?: string): string {
+    const path = `mlflow/runs/${encodeURIComponent(id)}`;
+    return action ? `${path}/${action}` : path;
+  }
+
+  export function model(name: string, ...rest: string[]): string {
+    return ['mlflow/models', name, ...rest]
+      .map((part, index) => (index === 0 ? part : encodeURIComponent(part)))
+      .join('/');
+  }
+
+  export function versionTag(name: string, version: string, key: string) {
+    return model(name, 'versions', version, 'tags', key);
+  }
+
+  export function listQuery(
+    options: IMlflowListOptions
+  ): Record<string, string> {
+    const query: Record<string, string> = {};
+    if (options.q) {
+      query.q = options.q;
+    }
+    if (options.maxResults !== undefined) {
+      query.max_results = String(options.maxResults);
+    }
+    if (options.pageToken) {
+      query.page_token = options.pageToken;
+    }
+    return query;
+  }
+
+  export function runQuery(options: IRunQuery): Record<string, string> {
+    const query = listQuery({
+      maxResults: options.maxResults,
+      pageToken: options.pageToken
+    });
+    if (options.filter && options.filter.trim()) {
+      query.filter = options.filter.trim();
+    }
+    if (options.orderBy) {
+      query.order_by = options.orderBy;
+    }
+    return query;
+  }
+}
+
+/**
+ * The paths of the `serving/*` routes: an endpoint name is one encoded segment.
+ */
+namespace ServingPaths {
+  export function endpoint(name: string, action?: string): string {
+    const path = `serving/endpoints/${encodeURIComponent(name)}`;
+    return action ? `${path}/${action}` : path;
   }
 }

@@ -98,6 +98,106 @@ export namespace CommandIDs {
 }
 
 /**
+ * The MLflow commands of the Machine Learning persona (the same namespace,
+ * merged).
+ */
+export namespace CommandIDs {
+  /**
+   * Show the Lakehouse sidebar with the Experiments panel expanded.
+   */
+  export const openExperiments = 'lakehouse:open-experiments';
+
+  /**
+   * Open an experiment's runs table; argument `id`.
+   */
+  export const openExperiment = 'lakehouse:open-experiment';
+
+  /**
+   * Open a run's page; argument `run_id`.
+   */
+  export const openRun = 'lakehouse:open-run';
+
+  /**
+   * Compare runs; argument `run_ids` (two or more).
+   */
+  export const compareRuns = 'lakehouse:compare-runs';
+
+  /**
+   * Open MLflow's own UI in a tab.
+   */
+  export const openMlflowUI = 'lakehouse:open-mlflow-ui';
+
+  /**
+   * Show the Lakehouse sidebar with the Models panel expanded.
+   */
+  export const openModels = 'lakehouse:open-models';
+
+  /**
+   * Open a registered model's page; argument `name`.
+   */
+  export const openModel = 'lakehouse:open-model';
+}
+
+/**
+ * The SQL editor's and query history's commands (merged). The editor's
+ * take an optional `widget` (its id), else act on the current editor.
+ */
+export namespace CommandIDs {
+  /**
+   * Create an untitled `.sql` query and open it in the SQL editor;
+   * optional `text` (its content) and `cwd`.
+   */
+  export const newSqlQuery = 'lakehouse:new-sql-query';
+
+  /**
+   * Run the selection, or the statement under the cursor.
+   */
+  export const runSql = 'lakehouse:sql-run';
+
+  /**
+   * Run the whole query file.
+   */
+  export const runSqlAll = 'lakehouse:sql-run-all';
+
+  /**
+   * Cancel the running statement.
+   */
+  export const cancelSql = 'lakehouse:sql-cancel';
+
+  /**
+   * Show the sidebar with the Query History panel expanded.
+   */
+  export const openQueryHistory = 'lakehouse:open-query-history';
+}
+
+/**
+ * Model serving (the Serving panel, Machine Learning persona).
+ */
+export namespace CommandIDs {
+  /**
+   * Show the sidebar with the Serving panel expanded.
+   */
+  export const openServing = 'lakehouse:open-serving';
+
+  /**
+   * Open the "New endpoint" form for a registered model; arguments
+   * `model_name`, and `version` or `alias` (the Models panel's "Serve this
+   * version" calls it).
+   */
+  export const serveModel = 'lakehouse:serve-model';
+
+  /**
+   * Open an endpoint's page (request, response, log); argument `name`.
+   */
+  export const openEndpoint = 'lakehouse:open-endpoint';
+
+  /**
+   * Stop an endpoint after a confirmation; argument `name`.
+   */
+  export const stopEndpoint = 'lakehouse:stop-endpoint';
+}
+
+/**
  * The palette category of the extension's commands.
  */
 export const PALETTE_CATEGORY = 'Lakehouse';

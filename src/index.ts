@@ -5,12 +5,17 @@ import { catalogPlugin } from './plugins/catalog';
 import { cellLanguagesPlugin } from './plugins/cellLanguages';
 import { clusterPickerPlugin } from './plugins/clusterPicker';
 import { computePlugin } from './plugins/compute';
+import { experimentsPlugin } from './plugins/experiments';
 import { launcherPlugin } from './plugins/launcher';
+import { modelsPlugin } from './plugins/models';
 import { panelsPlugin } from './plugins/panels';
 import { personaPlugin } from './plugins/persona';
 import { progressPlugin } from './plugins/progress';
 import { resultTablePlugin } from './plugins/resultTable';
+import { servingPlugin } from './plugins/serving';
 import { sidebarPlugin } from './plugins/sidebar';
+import { sqlEditorPlugin } from './plugins/sqlEditor';
+import { queryHistoryPlugin } from './plugins/queryHistory';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   apiPlugin,
@@ -20,10 +25,15 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   computePlugin,
   catalogPlugin,
+  experimentsPlugin,
+  modelsPlugin,
+  servingPlugin,
   clusterPickerPlugin,
   progressPlugin,
   resultTablePlugin,
-  cellLanguagesPlugin
+  cellLanguagesPlugin,
+  sqlEditorPlugin,
+  queryHistoryPlugin
 ];
 
 export default plugins;

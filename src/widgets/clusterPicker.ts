@@ -2,6 +2,7 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { runIcon } from '@jupyterlab/ui-components';
 import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
+import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { stateLabel } from '../components/format';
@@ -9,7 +10,8 @@ import { createStatusDot, setDotState } from '../components/statusDot';
 import { ClustersModel } from '../models/clusters';
 import {
   DEFAULT_CLUSTER,
-  NotebookClusterBinding
+  IKernelClusterStatus,
+  KernelAvailability
 } from '../models/notebookCluster';
 
 /**
@@ -28,6 +30,7 @@ export class ClusterPicker extends Widget {
     this.addClass('jp-Lakehouse-ClusterPicker');
     this._binding = options.binding;
     this._clusters = options.clusters;
+    this._caption = options.caption ?? null;
     this._trans = options.trans ?? nullTranslator.load('jupyter_lakehouse');
     const trans = this._trans;
 
@@ -47,7 +50,7 @@ export class ClusterPicker extends Widget {
     this._render();
   }
 
-  get binding(): NotebookClusterBinding {
+  get binding(): ClusterPicker.IBinding {
     return this._binding;
   }
 
@@ -163,7 +166,9 @@ export class ClusterPicker extends Widget {
       title = binding.reason ?? trans.__('This kernel cannot use clusters.');
     } else {
       const lines = [
-        trans.__('Cluster of this notebook: %1 (%2)', effective, state)
+        this._caption
+          ? this._caption(effective, state)
+          : trans.__('Cluster of this notebook: %1 (%2)', effective, state)
       ];
       const status = binding.kernelStatus;
       if (availability === 'no-kernel') {
@@ -203,8 +208,9 @@ export class ClusterPicker extends Widget {
     );
   }
 
-  private _binding: NotebookClusterBinding;
+  private _binding: ClusterPicker.IBinding;
   private _clusters: ClustersModel;
+  private _caption: ((cluster: string, state: string) => string) | null;
   private _trans: TranslationBundle;
   private _dot: HTMLSpanElement;
   private _select: HTMLSelectElement;
@@ -215,8 +221,26 @@ export class ClusterPicker extends Widget {
 
 export namespace ClusterPicker {
   export interface IOptions {
-    binding: NotebookClusterBinding;
+    binding: IBinding;
     clusters: ClustersModel;
     trans?: TranslationBundle;
+    /**
+     * The first line of the tooltip (default: the notebook's cluster).
+     */
+    caption?: (cluster: string, state: string) => string;
+  }
+
+  /**
+   * The choice the picker shows and changes: a notebook's
+   * (NotebookClusterBinding) or a SQL query file's.
+   */
+  export interface IBinding {
+    readonly cluster: string | null;
+    readonly effectiveCluster: string;
+    readonly availability: KernelAvailability;
+    readonly reason: string | null;
+    readonly kernelStatus: IKernelClusterStatus | null;
+    readonly changed: ISignal<unknown, void>;
+    setCluster(cluster: string | null): void;
   }
 }
