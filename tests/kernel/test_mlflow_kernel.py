@@ -72,8 +72,14 @@ def test_a_script_is_not_a_notebook(mlflow_service, tmp_path):
     import sys
 
     code = "import mlflow\nwith mlflow.start_run() as run: pass\nprint(run.info.run_id)"
-    env = {**os.environ, "JPY_SESSION_NAME": NOTEBOOK}
-    env["MLFLOW_TRACKING_URI"] = mlflow_service.tracking_uri
+    # mlflow.set_experiment in this test process exports MLFLOW_EXPERIMENT_ID; a child must not
+    # log into the shared fixture experiment that other tests count runs of.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    env.update(
+        JPY_SESSION_NAME=NOTEBOOK,
+        MLFLOW_TRACKING_URI=mlflow_service.tracking_uri,
+        MLFLOW_EXPERIMENT_NAME="lh-script",
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )

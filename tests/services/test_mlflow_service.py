@@ -83,7 +83,8 @@ def test_run_page(mlflow_service, mlflow_data):
     assert model["name"] == "model" and "sklearn" in model["flavors"]
     inputs = [c["name"] for c in __import__("json").loads(model["signature"]["inputs"])]
     assert "bmi" in inputs and "age" in inputs
-    assert model["registered"] == [{"name": mlflow_data.model_name, "version": "1"}]
+    # The REST tests may register the same logged model under other names (shared session data).
+    assert {"name": mlflow_data.model_name, "version": "1"} in model["registered"]
     history = mlflow_service.metric_history(mlflow_data.runs["ridge_a"], "train/loss")
     assert [p["step"] for p in history["history"]] == [0, 1, 2, 3, 4]
     values = [p["value"] for p in history["history"]]
