@@ -9,8 +9,7 @@ The UI's own ajax writes (POST, PATCH, DELETE) go through Jupyter's XSRF check l
 cookie-authenticated request: the page sets the cookie `mlflow-request-header-X-XSRFToken`,
 which MLflow's UI turns into an `X-XSRFToken` header on each of its requests.
 
-Not an APIHandler: the UI is HTML with scripts, which the API's "default-src 'none'" content
-security policy would block (the Spark UI proxy is the same, handlers/sparkui.py).
+Not an APIHandler: see handlers/uiproxy.py.
 """
 
 from __future__ import annotations
@@ -18,12 +17,11 @@ from __future__ import annotations
 import asyncio
 
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, web
 
 from ..services.errors import LakehouseError
+from .uiproxy import UIProxyHandler
 
 PREFIX = "lakehouse/mlflow-ui"
 _COPIED_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "Expires")
@@ -34,14 +32,8 @@ _READY_TIMEOUT = 150.0
 XSRF_COOKIE = "mlflow-request-header-X-XSRFToken"
 
 
-class _MLflowUIHandler(ExtensionHandlerMixin, JupyterHandler):
+class _MLflowUIHandler(UIProxyHandler):
     auth_resource = "lakehouse:mlflow"
-
-    def get_login_url(self) -> str:
-        # Like the API: no credentials is a 403, not a redirect to a login page.
-        if not self.current_user:
-            raise web.HTTPError(403)
-        return super().get_login_url()
 
     @property
     def _prefix(self) -> str:
@@ -74,11 +66,7 @@ class MLflowUIProxyHandler(_MLflowUIHandler):
 
     async def _proxy(self, path: str) -> None:
         base = await self._upstream_base()
-        # The raw, still percent-encoded path, so MLflow sees exactly what its links said.
-        raw = self.request.path
-        rest = raw[len(self._prefix) :] if raw.startswith(self._prefix) else "/" + path
-        if not rest.startswith("/"):
-            rest = "/" + rest
+        rest = self.upstream_path(self._prefix, path)
         query = self.request.query
         method = self.request.method
         headers = {
@@ -94,26 +82,17 @@ class MLflowUIProxyHandler(_MLflowUIHandler):
             connect_timeout=5.0,
             request_timeout=_TIMEOUT,
         )
-        response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
-        if response.code == 599:
-            raise web.HTTPError(503, "The MLflow tracking server did not answer.")
-        self.set_status(response.code, response.reason)
-        for header in _COPIED_HEADERS:
-            value = response.headers.get(header)
-            if value:
-                self.set_header(header, value)
-        location = response.headers.get("Location")
-        if location:
-            # MLflow redirects with its own address or a root-relative path: keep it under us.
-            location = location.removeprefix(base)
-            if location.startswith("/"):
-                self.set_header("Location", self._prefix + location)
+        response = await self.fetch_upstream(request, "The MLflow tracking server did not answer.")
+        # MLflow redirects with its own address or a root-relative path: keep it under us.
+        location = (response.headers.get("Location") or "").removeprefix(base)
         if rest == "/" and method == "GET":
             # The page: give MLflow's UI the XSRF token for its ajax writes (see above).
             self.set_cookie(XSRF_COOKIE, self.xsrf_token.decode(), path=self._prefix + "/")
-        if response.code not in (204, 304) and response.body:
-            self.write(response.body)
-        self.finish()
+        self.relay(
+            response,
+            _COPIED_HEADERS,
+            self._prefix + location if location.startswith("/") else None,
+        )
 
     @web.authenticated
     @authorized

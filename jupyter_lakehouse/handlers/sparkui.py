@@ -6,8 +6,7 @@ prefix we send in X-Forwarded-Context (Spark's UIUtils.uiRoot honours it per req
 pages work under any Jupyter base_url whoever started the cluster; redirects Spark sends with
 its own absolute address are rewritten here.
 
-This is not an APIHandler: the UI is HTML with inline scripts, which the API's
-"default-src 'none'" content security policy would block.
+Not an APIHandler: see handlers/uiproxy.py.
 """
 
 from __future__ import annotations
@@ -16,12 +15,11 @@ import asyncio
 from urllib.parse import urlsplit
 
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, web
 
 from ..services.errors import LakehouseError
+from .uiproxy import UIProxyHandler
 
 PREFIX = "lakehouse/sparkui"
 _COPIED_HEADERS = (
@@ -34,15 +32,8 @@ _COPIED_HEADERS = (
 _TIMEOUT = 30.0
 
 
-class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
+class SparkUIProxyHandler(UIProxyHandler):
     auth_resource = "lakehouse:clusters"
-
-    def get_login_url(self) -> str:
-        # Like the API: no credentials is a 403, not a redirect to the login page (the UI is
-        # opened from JupyterLab, which already holds a session).
-        if not self.current_user:
-            raise web.HTTPError(403)
-        return super().get_login_url()
 
     def _prefix(self, name: str) -> str:
         return url_path_join(self.base_url, PREFIX, name)
@@ -62,11 +53,7 @@ class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
         except TimeoutError:
             raise web.HTTPError(503, "The cluster service did not answer.") from None
 
-        # The raw (still percent-encoded) path, so Spark sees exactly what its links said.
-        raw = self.request.path
-        rest = raw[len(prefix) :] if raw.startswith(prefix) else "/" + path
-        if not rest.startswith("/"):
-            rest = "/" + rest
+        rest = self.upstream_path(prefix, path)
         query = self.request.query
         upstream = f"http://127.0.0.1:{int(port)}{rest}" + (f"?{query}" if query else "")
         request = httpclient.HTTPRequest(
@@ -80,21 +67,13 @@ class SparkUIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
             connect_timeout=5.0,
             request_timeout=_TIMEOUT,
         )
-        response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
-        if response.code == 599:
-            raise web.HTTPError(503, "The cluster's Spark UI did not answer.")
-
-        self.set_status(response.code, response.reason)
-        for header in _COPIED_HEADERS:
-            value = response.headers.get(header)
-            if value:
-                self.set_header(header, value)
+        response = await self.fetch_upstream(request, "The cluster's Spark UI did not answer.")
         location = response.headers.get("Location")
-        if location:
-            self.set_header("Location", self._rewrite_location(location, prefix))
-        if response.code not in (204, 304) and response.body:
-            self.write(response.body)
-        self.finish()
+        self.relay(
+            response,
+            _COPIED_HEADERS,
+            self._rewrite_location(location, prefix) if location else None,
+        )
 
     @staticmethod
     def _rewrite_location(location: str, prefix: str) -> str:

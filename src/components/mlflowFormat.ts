@@ -122,3 +122,40 @@ export function messageBox(
   }
   return box;
 }
+
+/**
+ * What a searched sidebar list says above its items: nothing once there
+ * are items to show.
+ */
+export function searchedListStatus(
+  list: {
+    readonly loading: boolean;
+    readonly error: Error | null;
+    readonly query: string;
+  },
+  count: number,
+  messages: {
+    loading: string;
+    error: (message: string) => string;
+    noMatch: (query: string) => string;
+    /**
+     * The title and detail when nothing exists yet.
+     */
+    empty: [string, string];
+  }
+): HTMLElement[] {
+  if (list.loading && !count) {
+    return [messageBox('loading', messages.loading)];
+  }
+  if (list.error) {
+    return [messageBox('error', messages.error(list.error.message))];
+  }
+  if (!count) {
+    return [
+      list.query
+        ? messageBox('empty', messages.noMatch(list.query))
+        : messageBox('empty', ...messages.empty)
+    ];
+  }
+  return [];
+}

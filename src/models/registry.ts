@@ -4,10 +4,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   IRegisteredModel,
   IRegisteredModelDetails,
-  LakehouseAPI,
-  LakehouseAPIError
+  LakehouseAPI
 } from '../api';
 import { asAPIError, emptyLoad, ILoadState, RefreshPoll } from './refreshPoll';
+import { SearchableListModel } from './searchableList';
 
 /**
  * The part of the REST client the models list uses.
@@ -18,125 +18,32 @@ export type ModelsAPI = Pick<LakehouseAPI, 'listModels'>;
  * The registered models, searched by name, refreshed while the Models
  * panel is visible.
  */
-export class ModelsModel implements IDisposable {
+export class ModelsModel extends SearchableListModel<IRegisteredModel> {
   constructor(options: ModelsModel.IOptions) {
+    super({ ...options, name: 'jupyter-lakehouse:models' });
     this._api = options.api;
-    this._maxResults = options.maxResults ?? 200;
-    this.poll = new RefreshPoll({
-      name: 'jupyter-lakehouse:models',
-      interval: options.interval ?? 10000,
-      refresh: () => this._fetch(),
-      documentHidden: options.documentHidden,
-      autoStart: options.autoStart
-    });
   }
-
-  readonly poll: RefreshPoll;
 
   get models(): readonly IRegisteredModel[] {
-    return this._models;
+    return this.items;
   }
 
-  get loading(): boolean {
-    return this._loading;
-  }
-
-  get error(): LakehouseAPIError | null {
-    return this._error;
-  }
-
-  get truncated(): boolean {
-    return this._truncated;
-  }
-
-  get query(): string {
-    return this._query;
-  }
-
-  get changed(): ISignal<ModelsModel, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  async setQuery(query: string): Promise<void> {
-    if (query === this._query) {
-      return;
-    }
-    this._query = query;
-    this._loading = true;
-    this._changed.emit();
-    await this.refresh();
-  }
-
-  /**
-   * Fetch now; never rejects.
-   */
-  async refresh(): Promise<void> {
-    try {
-      await this._fetch();
-    } catch {
-      // In `error` already.
-    }
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this.poll.dispose();
-    Signal.clearData(this);
-  }
-
-  private async _fetch(): Promise<void> {
-    const seq = ++this._seq;
-    try {
-      const answer = await this._api.listModels({
-        q: this._query || undefined,
-        maxResults: this._maxResults
-      });
-      if (seq !== this._seq || this._isDisposed) {
-        return;
-      }
-      this._models = answer.models;
-      this._truncated = !!answer.next_page_token;
-      this._error = null;
-    } catch (reason) {
-      if (seq !== this._seq || this._isDisposed) {
-        return;
-      }
-      this._error = asAPIError(reason);
-      throw this._error;
-    } finally {
-      if (seq === this._seq && !this._isDisposed) {
-        this._loading = false;
-        this._changed.emit();
-      }
-    }
+  protected async list(
+    query: string
+  ): Promise<{ items: IRegisteredModel[]; truncated: boolean }> {
+    const answer = await this._api.listModels({
+      q: query || undefined,
+      maxResults: this.maxResults
+    });
+    return { items: answer.models, truncated: !!answer.next_page_token };
   }
 
   private _api: ModelsAPI;
-  private _maxResults: number;
-  private _models: IRegisteredModel[] = [];
-  private _loading = true;
-  private _error: LakehouseAPIError | null = null;
-  private _truncated = false;
-  private _query = '';
-  private _seq = 0;
-  private _isDisposed = false;
-  private _changed = new Signal<ModelsModel, void>(this);
 }
 
 export namespace ModelsModel {
-  export interface IOptions {
+  export interface IOptions extends Omit<SearchableListModel.IOptions, 'name'> {
     api: ModelsAPI;
-    maxResults?: number;
-    interval?: number;
-    documentHidden?: () => boolean;
-    autoStart?: boolean;
   }
 }
 

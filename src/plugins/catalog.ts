@@ -17,7 +17,6 @@ import {
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { LakehouseAPIError } from '../api';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
@@ -42,12 +41,13 @@ import {
 } from '../widgets/catalogDialogs';
 import { CatalogPanel } from '../widgets/catalogPanel';
 import { TREE_ROW_CLASS } from '../widgets/catalogTree';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
 import {
   TABLE_PAGE_TABS,
   TablePageTab,
   TablePageWidget
 } from '../widgets/tablePage';
+import { openTrackedTab } from './mainArea';
 
 /**
  * Every persona browses the catalog.
@@ -180,13 +180,9 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
      * Show the sidebar with the Catalog section expanded.
      */
     const revealPanel = async (): Promise<CatalogPanel | null> => {
-      app.shell.activateById(SIDEBAR_ID);
+      revealLakehousePanel(app.shell, panel);
       if (!panel) {
         return null;
-      }
-      const accordion = panel.parent;
-      if (accordion instanceof AccordionPanel && panel.isHidden) {
-        accordion.expand(accordion.widgets.indexOf(panel));
       }
       return panel;
     };
@@ -233,9 +229,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
           tab,
           trans
         });
-        void pages.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
+        openTrackedTab(app.shell, pages, widget);
         void model.loadDetails();
         return widget;
       }

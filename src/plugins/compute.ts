@@ -5,7 +5,6 @@ import {
 } from '@jupyterlab/application';
 import { showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { ClustersModel } from '../models/clusters';
@@ -20,7 +19,8 @@ import {
 import { ComputePanel } from '../widgets/computePanel';
 import { DriverLogWidget } from '../widgets/driverLog';
 import { SparkUIWidget } from '../widgets/sparkUI';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
+import { openTrackedTab } from './mainArea';
 
 /**
  * The personas that show the Compute panel and its commands.
@@ -80,13 +80,9 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
       if (!COMPUTE_PERSONAS.includes(persona.current)) {
         await persona.set('dse');
       }
-      app.shell.activateById(SIDEBAR_ID);
+      revealLakehousePanel(app.shell, panel);
       if (!panel) {
         return null;
-      }
-      const accordion = panel.parent;
-      if (accordion instanceof AccordionPanel && panel.isHidden) {
-        accordion.expand(accordion.widgets.indexOf(panel));
       }
       model.wake();
       return panel;
@@ -158,9 +154,7 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
           return;
         }
         const widget = new SparkUIWidget({ cluster: name, url, trans });
-        void sparkUITracker.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
+        openTrackedTab(app.shell, sparkUITracker, widget);
         return widget;
       }
     });
@@ -179,9 +173,7 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
           return existing;
         }
         const widget = new DriverLogWidget({ api, cluster: name, trans });
-        void logTracker.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
+        openTrackedTab(app.shell, logTracker, widget);
         return widget;
       }
     });

@@ -6,7 +6,6 @@ import {
 import { showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { experimentIcon } from '../mlflowIcons';
@@ -28,7 +27,8 @@ import { ExperimentsPanel } from '../widgets/experimentsPanel';
 import { MlflowUIWidget } from '../widgets/mlflowUI';
 import { RUN_PAGE_TABS, RunPageTab, RunPageWidget } from '../widgets/runPage';
 import { ExperimentPage } from '../widgets/runsTable';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
+import { openTrackedTab } from './mainArea';
 
 /**
  * The personas that show the MLflow panels and commands.
@@ -112,11 +112,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
         if (!ML_PERSONAS.includes(persona.current)) {
           await persona.set('ml');
         }
-        app.shell.activateById(SIDEBAR_ID);
-        const accordion = panel?.parent;
-        if (panel && accordion instanceof AccordionPanel && panel.isHidden) {
-          accordion.expand(accordion.widgets.indexOf(panel));
-        }
+        revealLakehousePanel(app.shell, panel);
         void experiments.refresh();
       }
     });
@@ -137,9 +133,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
         }
         const model = new RunsModel({ api, experimentId: id });
         const widget = new ExperimentPage({ model, commands, trans });
-        void experimentPages.add(widget);
-        app.shell.add(widget, 'main');
-        show(widget);
+        openTrackedTab(app.shell, experimentPages, widget);
         void model.load();
         return widget;
       }
@@ -173,9 +167,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
           tab,
           trans
         });
-        void runPages.add(widget);
-        app.shell.add(widget, 'main');
-        show(widget);
+        openTrackedTab(app.shell, runPages, widget);
         void model.load();
         return widget;
       }
@@ -209,9 +201,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
           createChartRenderer,
           trans
         });
-        void comparePages.add(widget);
-        app.shell.add(widget, 'main');
-        show(widget);
+        openTrackedTab(app.shell, comparePages, widget);
         void model.load();
         return widget;
       }
@@ -234,9 +224,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
           url: api.mlflowUIUrl(status),
           trans
         });
-        void uiTracker.add(widget);
-        app.shell.add(widget, 'main');
-        show(widget);
+        openTrackedTab(app.shell, uiTracker, widget);
         return widget;
       }
     });

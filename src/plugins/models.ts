@@ -5,7 +5,6 @@ import {
 } from '@jupyterlab/application';
 import { WidgetTracker } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { modelIcon } from '../mlflowIcons';
@@ -18,8 +17,9 @@ import {
 } from '../tokens';
 import { ModelPageWidget } from '../widgets/modelPage';
 import { ModelsPanel } from '../widgets/modelsPanel';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
 import { ML_PERSONAS } from './experiments';
+import { openTrackedTab } from './mainArea';
 
 export const MODELS_PANEL_ID = 'models';
 
@@ -76,11 +76,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
         if (!ML_PERSONAS.includes(persona.current)) {
           await persona.set('ml');
         }
-        app.shell.activateById(SIDEBAR_ID);
-        const accordion = panel?.parent;
-        if (panel && accordion instanceof AccordionPanel && panel.isHidden) {
-          accordion.expand(accordion.widgets.indexOf(panel));
-        }
+        revealLakehousePanel(app.shell, panel);
         void models.refresh();
       }
     });
@@ -101,9 +97,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
         }
         const model = new ModelPageModel({ api, name });
         const widget = new ModelPageWidget({ model, commands, trans });
-        void pages.add(widget);
-        app.shell.add(widget, 'main');
-        app.shell.activateById(widget.id);
+        openTrackedTab(app.shell, pages, widget);
         void model.load();
         // A new version or alias shows in the panel too.
         void models.refresh();

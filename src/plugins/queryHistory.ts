@@ -3,7 +3,6 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { QueryHistoryModel } from '../models/queryHistory';
@@ -16,7 +15,7 @@ import {
   Persona
 } from '../tokens';
 import { QueryHistoryPanel } from '../widgets/queryHistoryPanel';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
 
 /**
  * The personas that show the Query History panel.
@@ -80,11 +79,7 @@ export const queryHistoryPlugin: JupyterFrontEndPlugin<void> = {
         if (!QUERY_HISTORY_PERSONAS.includes(persona.current)) {
           await persona.set('sql');
         }
-        app.shell.activateById(SIDEBAR_ID);
-        const accordion = panel?.parent;
-        if (panel && accordion instanceof AccordionPanel && panel.isHidden) {
-          accordion.expand(accordion.widgets.indexOf(panel));
-        }
+        revealLakehousePanel(app.shell, panel);
         await model.refresh();
       }
     });

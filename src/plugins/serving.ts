@@ -5,7 +5,6 @@ import {
 } from '@jupyterlab/application';
 import { showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { EndpointPageModel } from '../models/endpointPage';
@@ -19,7 +18,8 @@ import {
 } from '../tokens';
 import { EndpointPage } from '../widgets/endpointPage';
 import { ServingPanel } from '../widgets/servingPanel';
-import { SIDEBAR_ID } from '../widgets/sidebar';
+import { revealLakehousePanel } from '../widgets/sidebar';
+import { openTrackedTab } from './mainArea';
 
 /**
  * The personas that show the Serving panel and its commands.
@@ -76,9 +76,7 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
       // The page shows the endpoint's state from the panel's model: keep it polling.
       const viewer = model.addViewer(page);
       page.disposed.connect(() => viewer.dispose());
-      void pages.add(page);
-      app.shell.add(page, 'main');
-      app.shell.activateById(page.id);
+      openTrackedTab(app.shell, pages, page);
       model.wake();
       return page;
     };
@@ -101,13 +99,9 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
       if (!SERVING_PERSONAS.includes(persona.current)) {
         await persona.set('ml');
       }
-      app.shell.activateById(SIDEBAR_ID);
+      revealLakehousePanel(app.shell, panel);
       if (!panel) {
         return null;
-      }
-      const accordion = panel.parent;
-      if (accordion instanceof AccordionPanel && panel.isHidden) {
-        accordion.expand(accordion.widgets.indexOf(panel));
       }
       model.wake();
       return panel;

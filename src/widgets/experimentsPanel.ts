@@ -2,29 +2,29 @@ import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   launchIcon,
   refreshIcon,
-  searchIcon,
   Toolbar,
   ToolbarButton
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
+import type { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs } from '../commands';
-import { element, formatMillis, messageBox } from '../components/mlflowFormat';
+import {
+  element,
+  formatMillis,
+  searchedListStatus
+} from '../components/mlflowFormat';
+import { searchBox, searchWhenTypingPauses } from '../components/searchBox';
 import type { ExperimentsModel } from '../models/experiments';
-
-/**
- * How long typing pauses before the search applies.
- */
-const TYPING_DELAY = 250;
+import type { RefreshPoll } from '../models/refreshPoll';
+import { VisibilityPolledWidget } from './visibilityPolledWidget';
 
 /**
  * The Experiments panel of the Machine Learning persona: the tracking
  * server's experiments, searched by name; a click opens the experiment's
  * runs in the main area.
  */
-export class ExperimentsPanel extends Widget {
+export class ExperimentsPanel extends VisibilityPolledWidget {
   constructor(options: ExperimentsPanel.IOptions) {
     super();
     this.addClass('jp-Lakehouse-ExperimentsPanel');
@@ -55,13 +55,10 @@ export class ExperimentsPanel extends Widget {
 
     this.searchInput = searchBox(trans.__('Search experiments'));
     const searchRow = this.searchInput.parentElement!;
-    this.searchInput.addEventListener('input', () => {
-      window.clearTimeout(this._timer);
-      this._timer = window.setTimeout(
-        () => void this.model.setQuery(this.searchInput.value.trim()),
-        TYPING_DELAY
-      );
-    });
+    this._search = searchWhenTypingPauses(
+      this.searchInput,
+      value => void this.model.setQuery(value.trim())
+    );
     this._list = element('ul', 'jp-Lakehouse-ExperimentsPanel-list');
     this._list.setAttribute('aria-label', trans.__('Experiments'));
     this._status = element('div', 'jp-Lakehouse-ExperimentsPanel-status');
@@ -79,65 +76,32 @@ export class ExperimentsPanel extends Widget {
     if (this.isDisposed) {
       return;
     }
-    window.clearTimeout(this._timer);
+    this._search.dispose();
     this.model.changed.disconnect(this._render, this);
     super.dispose();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // Attached while shown gets no after-show message.
-    this.model.poll.visible = this.isVisible;
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.poll.visible = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.poll.visible = false;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.poll.visible = false;
-    super.onBeforeDetach(msg);
+  protected get visibilityPoll(): RefreshPoll {
+    return this.model.poll;
   }
 
   private _render(): void {
     const trans = this._trans;
     const model = this.model;
     const experiments = model.experiments;
-    if (model.loading && !experiments.length) {
-      this._status.replaceChildren(
-        messageBox('loading', trans.__('Loading experiments…'))
-      );
-    } else if (model.error) {
-      this._status.replaceChildren(
-        messageBox(
-          'error',
-          trans.__('Cannot list experiments: %1', model.error.message)
-        )
-      );
-    } else if (!experiments.length) {
-      this._status.replaceChildren(
-        model.query
-          ? messageBox(
-              'empty',
-              trans.__('No experiment matches “%1”.', model.query)
-            )
-          : messageBox(
-              'empty',
-              trans.__('No experiments yet'),
-              trans.__(
-                'Runs you log with mlflow.start_run() in a notebook appear here.'
-              )
-            )
-      );
-    } else {
-      this._status.replaceChildren();
-    }
+    this._status.replaceChildren(
+      ...searchedListStatus(model, experiments.length, {
+        loading: trans.__('Loading experiments…'),
+        error: message => trans.__('Cannot list experiments: %1', message),
+        noMatch: query => trans.__('No experiment matches “%1”.', query),
+        empty: [
+          trans.__('No experiments yet'),
+          trans.__(
+            'Runs you log with mlflow.start_run() in a notebook appear here.'
+          )
+        ]
+      })
+    );
     const items = experiments.map(experiment => {
       const item = element('li', 'jp-Lakehouse-ExperimentsPanel-item');
       item.dataset.experimentId = experiment.id;
@@ -184,26 +148,7 @@ export class ExperimentsPanel extends Widget {
   private _trans: TranslationBundle;
   private _list: HTMLUListElement;
   private _status: HTMLElement;
-  private _timer = 0;
-}
-
-/**
- * A search box with its icon inside (the Catalog panel's look); the
- * input's parent is the box.
- */
-export function searchBox(placeholder: string): HTMLInputElement {
-  const box = element('div', 'jp-Lakehouse-MlflowSearch');
-  // A container of its own: LabIcon gives the container it is handed the
-  // icon's classes only.
-  const icon = element('span', 'jp-Lakehouse-MlflowSearch-icon');
-  searchIcon.element({ container: icon, tag: 'span' });
-  const input = element('input', 'jp-Lakehouse-MlflowSearch-input');
-  input.type = 'search';
-  input.spellcheck = false;
-  input.placeholder = placeholder;
-  input.setAttribute('aria-label', placeholder);
-  box.append(icon, input);
-  return input;
+  private _search: IDisposable;
 }
 
 export namespace ExperimentsPanel {

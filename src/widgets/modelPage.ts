@@ -2,8 +2,6 @@ import { MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
 
 import type { IModelVersion, IRegisteredModelDetails } from '../api';
 import { CommandIDs } from '../commands';
@@ -11,6 +9,8 @@ import { element, formatMillis, messageBox } from '../components/mlflowFormat';
 import { ModelPageModel } from '../models/registry';
 import { askFields, confirmChange } from './mlflowDialogs';
 import { notebookLink } from './runsTable';
+import type { RefreshPoll } from '../models/refreshPoll';
+import { VisibilityPolledWidget } from './visibilityPolledWidget';
 
 /**
  * The Serving engineer's command: serve a model version or alias
@@ -23,7 +23,7 @@ export const SERVE_MODEL_COMMAND = 'lakehouse:serve-model';
  * remove) and every version with its run, notebook, aliases, tags and
  * description.
  */
-export class ModelPageView extends Widget {
+export class ModelPageView extends VisibilityPolledWidget {
   constructor(options: ModelPageView.IOptions) {
     super();
     this.addClass('jp-Lakehouse-ModelPage');
@@ -47,20 +47,8 @@ export class ModelPageView extends Widget {
     super.dispose();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // Attached while shown gets no after-show message.
-    this.model.poll.visible = this.isVisible;
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.poll.visible = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.poll.visible = false;
+  protected get visibilityPoll(): RefreshPoll {
+    return this.model.poll;
   }
 
   /**

@@ -1,21 +1,24 @@
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, Toolbar, ToolbarButton } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
+import type { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs } from '../commands';
-import { element, formatMillis, messageBox } from '../components/mlflowFormat';
+import {
+  element,
+  formatMillis,
+  searchedListStatus
+} from '../components/mlflowFormat';
+import { searchBox, searchWhenTypingPauses } from '../components/searchBox';
 import type { ModelsModel } from '../models/registry';
-import { searchBox } from './experimentsPanel';
-
-const TYPING_DELAY = 250;
+import type { RefreshPoll } from '../models/refreshPoll';
+import { VisibilityPolledWidget } from './visibilityPolledWidget';
 
 /**
  * The Models panel of the Machine Learning persona: the registered models
  * with their latest version and aliases; a click opens the model's page.
  */
-export class ModelsPanel extends Widget {
+export class ModelsPanel extends VisibilityPolledWidget {
   constructor(options: ModelsPanel.IOptions) {
     super();
     this.addClass('jp-Lakehouse-ModelsPanel');
@@ -38,13 +41,10 @@ export class ModelsPanel extends Widget {
 
     this.searchInput = searchBox(trans.__('Search models'));
     const searchRow = this.searchInput.parentElement!;
-    this.searchInput.addEventListener('input', () => {
-      window.clearTimeout(this._timer);
-      this._timer = window.setTimeout(
-        () => void this.model.setQuery(this.searchInput.value.trim()),
-        TYPING_DELAY
-      );
-    });
+    this._search = searchWhenTypingPauses(
+      this.searchInput,
+      value => void this.model.setQuery(value.trim())
+    );
     this._status = element('div', 'jp-Lakehouse-ModelsPanel-status');
     this._list = element('ul', 'jp-Lakehouse-ModelsPanel-list');
     this._list.setAttribute('aria-label', trans.__('Registered models'));
@@ -62,62 +62,32 @@ export class ModelsPanel extends Widget {
     if (this.isDisposed) {
       return;
     }
-    window.clearTimeout(this._timer);
+    this._search.dispose();
     this.model.changed.disconnect(this._render, this);
     super.dispose();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // Attached while shown gets no after-show message.
-    this.model.poll.visible = this.isVisible;
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.poll.visible = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.poll.visible = false;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.poll.visible = false;
-    super.onBeforeDetach(msg);
+  protected get visibilityPoll(): RefreshPoll {
+    return this.model.poll;
   }
 
   private _render(): void {
     const trans = this._trans;
     const model = this.model;
     const models = model.models;
-    if (model.loading && !models.length) {
-      this._status.replaceChildren(
-        messageBox('loading', trans.__('Loading models…'))
-      );
-    } else if (model.error) {
-      this._status.replaceChildren(
-        messageBox(
-          'error',
-          trans.__('Cannot list models: %1', model.error.message)
-        )
-      );
-    } else if (!models.length) {
-      this._status.replaceChildren(
-        model.query
-          ? messageBox('empty', trans.__('No model matches “%1”.', model.query))
-          : messageBox(
-              'empty',
-              trans.__('No registered models yet'),
-              trans.__(
-                'Register a model from a run page, or with mlflow.register_model() in a notebook.'
-              )
-            )
-      );
-    } else {
-      this._status.replaceChildren();
-    }
+    this._status.replaceChildren(
+      ...searchedListStatus(model, models.length, {
+        loading: trans.__('Loading models…'),
+        error: message => trans.__('Cannot list models: %1', message),
+        noMatch: query => trans.__('No model matches “%1”.', query),
+        empty: [
+          trans.__('No registered models yet'),
+          trans.__(
+            'Register a model from a run page, or with mlflow.register_model() in a notebook.'
+          )
+        ]
+      })
+    );
     const items = models.map(registered => {
       const item = element('li', 'jp-Lakehouse-ModelsPanel-item');
       item.dataset.model = registered.name;
@@ -181,7 +151,7 @@ export class ModelsPanel extends Widget {
   private _trans: TranslationBundle;
   private _status: HTMLElement;
   private _list: HTMLUListElement;
-  private _timer = 0;
+  private _search: IDisposable;
 }
 
 export namespace ModelsPanel {

@@ -1,9 +1,11 @@
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
+import type { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { formatElapsed } from '../components/format';
+import { searchWhenTypingPauses } from '../components/searchBox';
 import { formatCount } from '../models/tablePayload';
 import type { QueryHistoryModel } from '../models/queryHistory';
 import type { ISqlHistoryEntry } from '../sqlTypes';
@@ -111,14 +113,10 @@ export class QueryHistoryPanel extends Widget {
     this._more.addEventListener('click', () => void this._model.loadMore());
     this.node.append(filters, this._message, this._list, this._more);
 
-    this._search.addEventListener('input', () => {
-      // Ask once the typing pauses, not at every key.
-      window.clearTimeout(this._searchTimer);
-      this._searchTimer = window.setTimeout(
-        () => void this._model.setFilters({ q: this._search.value }),
-        250
-      );
-    });
+    this._searchWhenPaused = searchWhenTypingPauses(
+      this._search,
+      q => void this._model.setFilters({ q })
+    );
     this._status.addEventListener('change', () => {
       void this._model.setFilters({
         status: this._status.value as any
@@ -145,7 +143,7 @@ export class QueryHistoryPanel extends Widget {
     if (this.isDisposed) {
       return;
     }
-    window.clearTimeout(this._searchTimer);
+    this._searchWhenPaused.dispose();
     this._model.changed.disconnect(this._render, this);
     this._model.setActive(false);
     super.dispose();
@@ -308,7 +306,7 @@ export class QueryHistoryPanel extends Widget {
   private _message: HTMLDivElement;
   private _list: HTMLUListElement;
   private _more: HTMLButtonElement;
-  private _searchTimer = 0;
+  private _searchWhenPaused: IDisposable;
 }
 
 export namespace QueryHistoryPanel {

@@ -14,7 +14,6 @@ import {
   ToolbarButton
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
 import type { IArtifactPreview, ILoggedModel, IRunDetails } from '../api';
@@ -35,6 +34,8 @@ import { readChartTheme } from './chartBuilder';
 import { MetricChart } from './metricChart';
 import { notebookLink } from './runsTable';
 import { formatBytes } from './tablePage';
+import type { RefreshPoll } from '../models/refreshPoll';
+import { VisibilityPolledWidget } from './visibilityPolledWidget';
 
 export type RunPageTab = 'overview' | 'metrics' | 'artifacts' | 'models';
 
@@ -52,7 +53,7 @@ let tabIds = 0;
  * steps; the artifact tree with previews; the models the run logged, with
  * their flavors and signature and a way to register them.
  */
-export class RunPageView extends Widget {
+export class RunPageView extends VisibilityPolledWidget {
   constructor(options: RunPageView.IOptions) {
     super();
     this.addClass('jp-Lakehouse-RunPage');
@@ -150,20 +151,8 @@ export class RunPageView extends Widget {
     super.dispose();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // Attached while shown gets no after-show message.
-    this.model.poll.visible = this.isVisible;
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.poll.visible = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.poll.visible = false;
+  protected get visibilityPoll(): RefreshPoll {
+    return this.model.poll;
   }
 
   private _loadForTab(): void {

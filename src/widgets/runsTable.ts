@@ -2,8 +2,6 @@ import { MainAreaWidget } from '@jupyterlab/apputils';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
 
 import type { IRunSummary } from '../api';
 import { CommandIDs } from '../commands';
@@ -16,6 +14,8 @@ import {
   runStatusBadge
 } from '../components/mlflowFormat';
 import { RunColumn, RunsModel, sortKeyOf } from '../models/runs';
+import type { RefreshPoll } from '../models/refreshPoll';
+import { VisibilityPolledWidget } from './visibilityPolledWidget';
 
 /**
  * The command that opens a file in JupyterLab (the source notebook of a run).
@@ -28,7 +28,7 @@ export const OPEN_FILE_COMMAND = 'docmanager:open';
  * with the params and metrics the user chose as columns, and check boxes
  * that pick runs to compare.
  */
-export class RunsTableView extends Widget {
+export class RunsTableView extends VisibilityPolledWidget {
   constructor(options: RunsTableView.IOptions) {
     super();
     this.addClass('jp-Lakehouse-RunsTable');
@@ -151,25 +151,8 @@ export class RunsTableView extends Widget {
     super.dispose();
   }
 
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // Attached while shown gets no after-show message.
-    this.model.poll.visible = this.isVisible;
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.poll.visible = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.poll.visible = false;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.poll.visible = false;
-    super.onBeforeDetach(msg);
+  protected get visibilityPoll(): RefreshPoll {
+    return this.model.poll;
   }
 
   private _render(): void {

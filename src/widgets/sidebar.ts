@@ -1,5 +1,5 @@
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
-import { PanelLayout, Widget } from '@lumino/widgets';
+import { AccordionPanel, PanelLayout, Widget } from '@lumino/widgets';
 
 import { lakehouseIcon } from '../icons';
 import { ServerVersionModel } from '../models/serverVersion';
@@ -12,6 +12,21 @@ import { VersionStatus } from './versionStatus';
  * The id of the Lakehouse sidebar, also its DOM id.
  */
 export const SIDEBAR_ID = 'jupyter-lakehouse:sidebar';
+
+/**
+ * Show the Lakehouse sidebar with `panel`'s section expanded (a collapsed
+ * section would leave the command looking like it did nothing).
+ */
+export function revealLakehousePanel(
+  shell: { activateById(id: string): void },
+  panel: Widget | null
+): void {
+  shell.activateById(SIDEBAR_ID);
+  const accordion = panel?.parent;
+  if (panel && accordion instanceof AccordionPanel && panel.isHidden) {
+    accordion.expand(accordion.widgets.indexOf(panel));
+  }
+}
 
 /**
  * The Lakehouse left sidebar: the persona switcher on top, the current
