@@ -142,6 +142,19 @@ describe('RunsTableView', () => {
     widget.dispose();
   });
 
+  it('keeps the rows of an unchanged page across refreshes', async () => {
+    const { model, widget } = await view();
+    const before = widget.table.tBodies[0].rows[0];
+    await model.refresh();
+    expect(widget.table.tBodies[0].rows[0]).toBe(before);
+    model.setSelected(model.runs[0].run_id, true);
+    expect(widget.table.tBodies[0].rows[0]).not.toBe(before);
+    expect(widget.table.tBodies[0].rows[0].classList).toContain(
+      'jp-mod-selected'
+    );
+    widget.dispose();
+  });
+
   it('sorts by a header click on the server', async () => {
     const { fake, model, widget } = await view();
     const rmse = widget.table.querySelector<HTMLElement>(

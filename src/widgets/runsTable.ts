@@ -292,6 +292,19 @@ export class RunsTableView extends VisibilityPolledWidget {
   private _renderTable(): void {
     const model = this.model;
     const columns = model.allColumns;
+    // The poll fetches the same page again every few seconds; rebuilding identical rows would
+    // drop hover and keyboard focus for nothing. Running runs always redraw (their duration).
+    const key = JSON.stringify([
+      model.runs,
+      columns,
+      model.selected,
+      model.sort
+    ]);
+    const running = model.runs.some(run => run.status === 'RUNNING');
+    if (key === this._tableKey && !running) {
+      return;
+    }
+    this._tableKey = key;
     const head = element('thead');
     const headRow = head.insertRow();
     const all = element('th', 'jp-Lakehouse-RunsTable-select');
@@ -459,6 +472,7 @@ export class RunsTableView extends VisibilityPolledWidget {
   private _busy: HTMLElement;
   private _headerKey = '';
   private _chooserKey = '';
+  private _tableKey = '';
 }
 
 /**
