@@ -19,7 +19,7 @@ import {
 import { ComputePanel } from '../widgets/computePanel';
 import { DriverLogWidget } from '../widgets/driverLog';
 import { SparkUIWidget } from '../widgets/sparkUI';
-import { revealLakehousePanel } from '../widgets/sidebar';
+import { showLakehousePanel } from '../widgets/sidebar';
 import { openTrackedTab } from './mainArea';
 
 /**
@@ -77,10 +77,12 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
      * Show the sidebar with the Compute section expanded.
      */
     const revealPanel = async (): Promise<ComputePanel | null> => {
-      if (!COMPUTE_PERSONAS.includes(persona.current)) {
-        await persona.set('dse');
-      }
-      revealLakehousePanel(app.shell, panel);
+      await showLakehousePanel(
+        app.shell,
+        persona,
+        COMPUTE_PERSONAS,
+        () => panel
+      );
       if (!panel) {
         return null;
       }

@@ -27,7 +27,7 @@ import { ExperimentsPanel } from '../widgets/experimentsPanel';
 import { MlflowUIWidget } from '../widgets/mlflowUI';
 import { RUN_PAGE_TABS, RunPageTab, RunPageWidget } from '../widgets/runPage';
 import { ExperimentPage } from '../widgets/runsTable';
-import { revealLakehousePanel } from '../widgets/sidebar';
+import { showLakehousePanel } from '../widgets/sidebar';
 import { openTrackedTab } from './mainArea';
 
 /**
@@ -109,10 +109,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__('Show the MLflow experiments of the workspace'),
       icon: experimentIcon,
       execute: async () => {
-        if (!ML_PERSONAS.includes(persona.current)) {
-          await persona.set('ml');
-        }
-        revealLakehousePanel(app.shell, panel);
+        await showLakehousePanel(app.shell, persona, ML_PERSONAS, () => panel);
         void experiments.refresh();
       }
     });

@@ -17,7 +17,7 @@ import {
 } from '../tokens';
 import { ModelPageWidget } from '../widgets/modelPage';
 import { ModelsPanel } from '../widgets/modelsPanel';
-import { revealLakehousePanel } from '../widgets/sidebar';
+import { showLakehousePanel } from '../widgets/sidebar';
 import { ML_PERSONAS } from './experiments';
 import { openTrackedTab } from './mainArea';
 
@@ -73,10 +73,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__('Show the registered models'),
       icon: modelIcon,
       execute: async () => {
-        if (!ML_PERSONAS.includes(persona.current)) {
-          await persona.set('ml');
-        }
-        revealLakehousePanel(app.shell, panel);
+        await showLakehousePanel(app.shell, persona, ML_PERSONAS, () => panel);
         void models.refresh();
       }
     });

@@ -15,7 +15,7 @@ import {
   Persona
 } from '../tokens';
 import { QueryHistoryPanel } from '../widgets/queryHistoryPanel';
-import { revealLakehousePanel } from '../widgets/sidebar';
+import { showLakehousePanel } from '../widgets/sidebar';
 
 /**
  * The personas that show the Query History panel.
@@ -76,10 +76,12 @@ export const queryHistoryPlugin: JupyterFrontEndPlugin<void> = {
         'Show the statements run from the SQL editor and %sql cells'
       ),
       execute: async () => {
-        if (!QUERY_HISTORY_PERSONAS.includes(persona.current)) {
-          await persona.set('sql');
-        }
-        revealLakehousePanel(app.shell, panel);
+        await showLakehousePanel(
+          app.shell,
+          persona,
+          QUERY_HISTORY_PERSONAS,
+          () => panel
+        );
         await model.refresh();
       }
     });

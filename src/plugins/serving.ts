@@ -18,7 +18,7 @@ import {
 } from '../tokens';
 import { EndpointPage } from '../widgets/endpointPage';
 import { ServingPanel } from '../widgets/servingPanel';
-import { revealLakehousePanel } from '../widgets/sidebar';
+import { showLakehousePanel } from '../widgets/sidebar';
 import { openTrackedTab } from './mainArea';
 
 /**
@@ -96,10 +96,12 @@ export const servingPlugin: JupyterFrontEndPlugin<void> = {
      * Show the sidebar with the Serving section expanded.
      */
     const revealPanel = async (): Promise<ServingPanel | null> => {
-      if (!SERVING_PERSONAS.includes(persona.current)) {
-        await persona.set('ml');
-      }
-      revealLakehousePanel(app.shell, panel);
+      await showLakehousePanel(
+        app.shell,
+        persona,
+        SERVING_PERSONAS,
+        () => panel
+      );
       if (!panel) {
         return null;
       }

@@ -3,7 +3,7 @@ import { AccordionPanel, PanelLayout, Widget } from '@lumino/widgets';
 
 import { lakehouseIcon } from '../icons';
 import { ServerVersionModel } from '../models/serverVersion';
-import { ILakehousePanels, ILakehousePersona } from '../tokens';
+import { ILakehousePanels, ILakehousePersona, Persona } from '../tokens';
 import { PanelsView } from './panelsView';
 import { PersonaSwitcher } from './personaSwitcher';
 import { VersionStatus } from './versionStatus';
@@ -26,6 +26,23 @@ export function revealLakehousePanel(
   if (panel && accordion instanceof AccordionPanel && panel.isHidden) {
     accordion.expand(accordion.widgets.indexOf(panel));
   }
+}
+
+/**
+ * Switch to the first of `personas` when the current persona does not show
+ * the panel, then reveal it. The switch is what creates the panel, so it is
+ * read through `panel()` only afterwards.
+ */
+export async function showLakehousePanel(
+  shell: { activateById(id: string): void },
+  persona: Pick<ILakehousePersona, 'current' | 'set'>,
+  personas: readonly Persona[],
+  panel: () => Widget | null
+): Promise<void> {
+  if (!personas.includes(persona.current)) {
+    await persona.set(personas[0]);
+  }
+  revealLakehousePanel(shell, panel());
 }
 
 /**
