@@ -6,7 +6,10 @@ For each size, the same rows (id, k, x, s: bigint, bigint, double, string) are w
 three ways, and the figures of this one run are printed:
 
 - the offline engine: df.write.format("delta").save() / spark.read.format("delta").load(),
-  through Spark (distributed tasks, one delta-rs commit);
+  through Spark (distributed tasks, one delta-rs commit; reads by the native path: Spark's
+  Parquet source on the files delta-rs lists, services/delta/native.py);
+- reads through the `delta` Python data source too (the path before the native one, still
+  used for column mapping and as the fallback);
 - Spark's own Parquet source on the same cluster (the targets: offline reads within 1.5x of
   it, writes within 2x);
 - delta-rs directly in this process: write_deltalake() / DeltaTable.to_pyarrow_table().
@@ -136,17 +139,28 @@ def run(spark, rows: int, work: Path) -> dict:
         lambda: deltalake.write_deltalake(str(rs_path), data), clear(rs_path)
     )
 
+    from jupyter_lakehouse.services.delta.native import OPT_NATIVE, DeltaScan
+
+    def offline(native: bool = True):
+        reader = spark.read.format("delta")
+        if not native:
+            reader = reader.option(OPT_NATIVE, "false")
+        df = reader.load(str(delta_path))
+        assert isinstance(df._plan, DeltaScan) == native
+        return df
+
     expected = scan(spark.read.parquet(str(parquet_path)))
-    # Warm both paths once (Python workers, file listings), then time a second scan.
-    assert scan(spark.read.format("delta").load(str(delta_path))) == expected
-    out["read_offline"] = timed(lambda: scan(spark.read.format("delta").load(str(delta_path))))
+    # Warm every path once (Python workers, file listings), then time a second scan.
+    assert scan(offline()) == expected
+    assert scan(offline(native=False)) == expected
+    out["read_offline"] = timed(lambda: scan(offline()))
+    out["read_source"] = timed(lambda: scan(offline(native=False)))
     out["read_parquet"] = timed(lambda: scan(spark.read.parquet(str(parquet_path))))
     out["read_delta_rs"] = timed(lambda: deltalake.DeltaTable(str(rs_path)).to_pyarrow_table())
-    # One column of four: Spark's Parquet reader prunes the others; a Python data source
-    # cannot (Spark 4.2's API has no column pruning), so this shows the cost of that.
-    out["one_column_offline"] = timed(
-        lambda: spark.read.format("delta").load(str(delta_path)).agg(F.sum("id")).collect()
-    )
+    # One column of four: Spark's Parquet reader prunes the others (so does the native
+    # path); a Python data source cannot (Spark 4.2's API has no column pruning).
+    out["one_column_offline"] = timed(lambda: offline().agg(F.sum("id")).collect())
+    out["one_column_source"] = timed(lambda: offline(native=False).agg(F.sum("id")).collect())
     out["one_column_parquet"] = timed(
         lambda: spark.read.parquet(str(parquet_path)).agg(F.sum("id")).collect()
     )
@@ -166,10 +180,16 @@ def report(r: dict) -> None:
     for what in ("write", "read"):
         print(f"  {what}:")
         for key, label in (
-            ("offline", "offline engine (Spark + delta source)"),
+            (
+                "offline",
+                "offline engine (native read path)" if what == "read" else "offline engine",
+            ),
+            ("source", "offline engine, `delta` data source"),
             ("parquet", "Spark Parquet"),
             ("delta_rs", "delta-rs in-process"),
         ):
+            if f"{what}_{key}" not in r:
+                continue
             t = r[f"{what}_{key}"]
             print(f"    {label:40s} {t:8.2f} s  {rate(t)}")
         ratio = r[f"{what}_offline"] / r[f"{what}_parquet"]
@@ -179,11 +199,12 @@ def report(r: dict) -> None:
             f"    offline / Spark Parquet = {ratio:.2f}x  ({verdict} the {target}x target); "
             f"offline / delta-rs = {r[f'{what}_offline'] / r[f'{what}_delta_rs']:.2f}x"
         )
-    one, pq = r["one_column_offline"], r["one_column_parquet"]
+    one, pq, src = r["one_column_offline"], r["one_column_parquet"], r["one_column_source"]
     print(
-        f"  sum of one column: offline {one:.2f} s, Spark Parquet {pq:.2f} s "
-        f"({one / pq:.2f}x; Parquet reads one column of four)"
+        f"  sum of one column: offline {one:.2f} s, Spark Parquet {pq:.2f} s ({one / pq:.2f}x); "
+        f"through the data source {src:.2f} s ({src / pq:.2f}x, it reads all four columns)"
     )
+    print(f"  data source read / native read = {r['read_source'] / r['read_offline']:.2f}x")
 
 
 def main() -> None:
@@ -195,7 +216,7 @@ def main() -> None:
 
     from jupyter_lakehouse.services.delta import client
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f} at the start")
     with cluster(args.url) as (url, engine):
         spark = SparkSession.builder.remote(url).create()
         try:
@@ -205,6 +226,7 @@ def main() -> None:
             try:
                 for rows in args.rows:
                     report(run(spark, rows, work))
+                    print(f"  load average after: {os.getloadavg()[0]:.1f}")
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         finally:

@@ -59,6 +59,26 @@ def test_sql_cells_and_spark_sql_route_delta_statements(kernel, tmp_path):
         kernel.run("%sql DROP TABLE IF EXISTS k_delta")
 
 
+def test_sql_cells_and_spark_table_read_delta_tables_natively(kernel):
+    out = kernel.run("%sql CREATE TABLE k_native (id INT, p STRING) USING DELTA PARTITIONED BY (p)")
+    assert out.error is None, error_text(out)
+    try:
+        out = kernel.run("%sql INSERT INTO k_native VALUES (1, 'a'), (2, 'b')")
+        assert out.error is None, error_text(out)
+        out = kernel.run("%sql SELECT id FROM k_native WHERE p = 'b'")
+        (table,) = out.data(TABLE_MIME)
+        assert decode_arrow(table).to_pylist() == [{"id": 2}]
+        # Spark's Parquet scan, not the Python data source (services/delta/native.py).
+        out = kernel.run(
+            "plans = [_sqldf._explain_string('simple'), "
+            "spark.table('k_native')._explain_string('simple')]\n"
+            "print(*['FileScan parquet' in p and 'BatchScan' not in p for p in plans])"
+        )
+        assert out.text.strip() == "True True", error_text(out)
+    finally:
+        kernel.run("%sql DROP TABLE IF EXISTS k_native")
+
+
 def test_an_unreadable_table_is_a_message_not_a_crash(kernel):
     out = kernel.run(f"spark.read.format('delta').load('{DV_TABLE}').count()")
     text = error_text(out)

@@ -57,12 +57,20 @@ def _is_missing(error: Exception) -> bool:
     )
 
 
+def catalog_entry(spark: Any, name: str) -> Any:
+    """spark.table(name) as Spark resolves it (the kernel's native read hook bypassed)."""
+    from pyspark.sql.connect.dataframe import DataFrame
+    from pyspark.sql.connect.plan import Read
+
+    return DataFrame(Read(name), spark)
+
+
 def resolve(spark: Any, parts: list[str] | None = None, path: str | None = None) -> TableRef | None:
     """The offline-engine Delta table a name (or path) means; None if it is something else."""
     if path is not None:
         return TableRef(location=local_path(path))
     try:
-        schema = spark.table(name_sql(parts)).schema
+        schema = catalog_entry(spark, name_sql(parts)).schema
     except Exception as e:
         if _is_missing(e):
             return None

@@ -9,6 +9,9 @@ Connect DataFrameWriter so that the writes Spark cannot route to a Python data s
 - saveAsTable() / insertInto() of offline Delta tables: written to the table's location, the
   catalog entry created or refreshed (catalog.py).
 
+Reads are hooked too: load() of the `delta` format and table() of an offline Delta table
+read the snapshot's Parquet files with Spark's own Parquet source when they can (native.py).
+
 Hooks act only on sessions attached with the offline engine and only for the `delta` format;
 everything else goes to pyspark unchanged. On delta-spark nothing is hooked.
 """
@@ -63,6 +66,7 @@ def attach(spark: Any, engine: dict | None = None) -> DeltaSession:
             spark.conf.set(key, value)
         spark.dataSource.register(DeltaDataSource)
         install_writer_hooks()
+        install_reader_hooks()
     setattr(spark, ATTR, session)
     return session
 
@@ -123,6 +127,55 @@ def install_writer_hooks() -> None:
     DataFrameWriter.saveAsTable = saveAsTable
     DataFrameWriter.insertInto = insertInto
     setattr(DataFrameWriter, _HOOKED, True)
+
+
+def install_reader_hooks() -> None:
+    """Wrap the Connect DataFrameReader's load/table (once per process): native reads.
+
+    Delta reads of offline sessions go to Spark's Parquet source on the snapshot's files
+    (native.py) when they can; everything else goes to pyspark unchanged.
+    """
+    from pyspark.sql.connect.readwriter import DataFrameReader
+    from pyspark.sql.utils import to_str
+
+    if getattr(DataFrameReader, _HOOKED, False):
+        return
+    original_load = DataFrameReader.load
+    original_table = DataFrameReader.table
+
+    @functools.wraps(original_load)
+    def load(self, path=None, format=None, schema=None, **options):
+        session = state(self._client)
+        if (
+            session is not None
+            and session.offline
+            and isinstance(path, str)
+            and schema is None
+            and not self._schema
+            and _is_delta(format or self._format)
+        ):
+            from . import native
+
+            given = {**self._options, **{k: to_str(v) for k, v in options.items()}}
+            df = native.read(self._client, path, given)
+            if df is not None:
+                return df
+        return original_load(self, path, format, schema, **options)
+
+    @functools.wraps(original_table)
+    def table(self, tableName):
+        session = state(self._client)
+        if session is not None and session.offline and not self._options:
+            from . import native
+
+            df = native.read_table(self._client, tableName)
+            if df is not None:
+                return df
+        return original_table(self, tableName)
+
+    DataFrameReader.load = load
+    DataFrameReader.table = table
+    setattr(DataFrameReader, _HOOKED, True)
 
 
 def _prepare(writer: Any, mode: Any, partition_by: Any, options: dict) -> None:

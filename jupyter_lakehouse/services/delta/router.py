@@ -5,6 +5,7 @@ None for every other one (the caller then runs it on Spark unchanged):
 
     DESCRIBE HISTORY t [LIMIT n]        DESCRIBE DETAIL t
     SELECT ... FROM t VERSION AS OF n | TIMESTAMP AS OF ts  (anywhere a table is read)
+    SELECT ... FROM t                   (offline Delta tables read natively, nativesql.py)
     SELECT ... FROM delta.`/path`       UPDATE / DELETE / MERGE INTO
     RESTORE [TABLE] t [TO] VERSION|TIMESTAMP AS OF ...
     OPTIMIZE t [WHERE partition predicate] [ZORDER BY (cols)]
@@ -39,6 +40,7 @@ DIALECT = "databricks"
 OUT = "spark"  # what regenerated SQL and expressions are written in
 _MARKERS = ("VERSION AS OF", "TIMESTAMP AS OF")
 _FIRST = {"UPDATE", "DELETE", "MERGE", "CREATE", "REPLACE", "DROP", "INSERT", "TRUNCATE"}
+_QUERY = {"SELECT", "WITH", "FROM", "(", "TABLE", "VALUES"}
 
 
 @dataclass
@@ -146,6 +148,10 @@ class DeltaRouter:
         upper = " ".join(t.text.upper() for t in [tokens[0], *rest])
         marked = any(m in upper for m in _MARKERS) or self._has_path_token(rest)
         if first not in _FIRST and not marked:
+            if first in _QUERY:  # plain queries: offline Delta tables read natively
+                from . import nativesql
+
+                return nativesql.query(self.spark, text, args)
             return None
         replace_only = False
         if first == "REPLACE" and second == "TABLE":
@@ -267,6 +273,14 @@ class DeltaRouter:
             return None
         return F.expr(_bind(node.copy(), args).sql(dialect=OUT))
 
+    def _query(self, text: str) -> Any:
+        """A query the router runs itself (a MERGE source, INSERT/CTAS data): Delta reads
+        native where they can be (nativesql.py)."""
+        from . import nativesql
+
+        df = nativesql.query(self.spark, text)
+        return df if df is not None else self.spark.sql(text)
+
     def _sql(self, node: exp.Expression | None, args: dict | None) -> str | None:
         return None if node is None else _bind(node.copy(), args).sql(dialect=OUT)
 
@@ -324,12 +338,12 @@ class DeltaRouter:
             return None
         using = tree.args["using"]
         if isinstance(using, exp.Subquery):
-            source = self.spark.sql(self._sql(using.this, args))
+            source = self._query(self._sql(using.this, args))
             source_alias = using.alias or "source"
         else:
             plain = using.copy()
             plain.set("alias", None)
-            source = self.spark.sql(exp.select("*").from_(plain).sql(dialect=OUT))
+            source = self._query(exp.select("*").from_(plain).sql(dialect=OUT))
             source_alias = self._alias_of(using)
         source_columns = {c.lower() for c in source.columns}
         clauses = []
@@ -436,7 +450,7 @@ class DeltaRouter:
                 )
         query = None
         if tree.expression is not None:
-            query = self.spark.sql(self._sql(tree.expression, args))
+            query = self._query(self._sql(tree.expression, args))
         if _is_path_table(table):
             raise DeltaError("Name the table: CREATE TABLE name ... LOCATION '/path'.")
         return catalog.create_table(
@@ -509,7 +523,7 @@ class DeltaRouter:
         query = tree.expression
         if query is None:
             return None
-        df = self.spark.sql(self._sql(query, args))
+        df = self._query(self._sql(query, args))
         target = dml.pin(self.spark, ref.location)
         names = [f.name for f in target.schema.fields]
         lower = {n.lower(): n for n in names}
