@@ -41,7 +41,7 @@ async def test_openapi_document_lists_every_route(jp_fetch):
     assert doc["openapi"].startswith("3.") and doc["info"]["version"] == __version__
     documented = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
     for method, sample, handler in all_routes():
-        if handler.__name__ == "NotFoundHandler":
+        if handler.__name__.endswith("NotFoundHandler"):  # catch-alls (API and Livy)
             continue
         route = "/" + sample.removeprefix("lakehouse/api/")
         assert any(m == method and _matches(p, route) for m, p in documented), (
