@@ -53,6 +53,8 @@ export function kindLabel(kind: ClusterKind, trans: Trans): string {
       return trans.__('Remote');
     case 'custom':
       return trans.__('Custom');
+    case 'livy':
+      return trans.__('Livy');
   }
   return String(kind);
 }
@@ -64,7 +66,7 @@ export function stateLabel(
   cluster: Pick<IClusterInfo, 'state' | 'kind'>,
   trans: Trans
 ): string {
-  if (cluster.kind === 'remote') {
+  if (cluster.kind === 'remote' || cluster.kind === 'livy') {
     return cluster.state === 'running'
       ? trans.__('Reachable')
       : trans.__('Unreachable');
@@ -95,7 +97,7 @@ export function managedStateLabel(state: ClusterState, trans: Trans): string {
  * idle timeout is while the cluster does not run.
  */
 export function idleText(cluster: IClusterInfo, trans: Trans): string {
-  if (cluster.kind === 'remote') {
+  if (cluster.kind === 'remote' || cluster.kind === 'livy') {
     return trans.__('Runs outside this workspace');
   }
   const timeout = cluster.idle_timeout_minutes;

@@ -1,4 +1,4 @@
-import type { ClusterKind, IClusterInfo, IClusterSpec } from '../api';
+import type { ClusterKind, IClusterInfo, IClusterSpec, LivyAuth } from '../api';
 
 /**
  * What the cluster form holds: strings, as typed, for every field of every
@@ -22,10 +22,17 @@ export interface IClusterFormValues {
   minExecutors: string;
   maxExecutors: string;
   /**
-   * Remote clusters: the Spark Connect URL and token.
+   * Remote clusters: the Spark Connect URL and token. Livy endpoints: the
+   * Livy URL, and the token when `auth` is `token`.
    */
   url: string;
   token: string;
+  /**
+   * Livy endpoints: the auth kind, and basic auth's user name and password.
+   */
+  auth: LivyAuth;
+  username: string;
+  password: string;
   /**
    * `key=value` lines.
    */
@@ -55,6 +62,7 @@ const MEMORY_PATTERN = /^[1-9][0-9]{0,8}(k|kb|m|mb|g|gb|t|tb)?$/i;
 const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const CONF_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.\-[\]:]{0,254}$/;
 const LOCAL_MASTER_PATTERN = /^local(\[(\*|[1-9][0-9]{0,3})(,[0-9]{1,3})?\])?$/;
+const LIVY_URL_PATTERN = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 const REMOTE_URL_PATTERN =
   /^sc:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:[0-9]{1,5})?\/?(;[A-Za-z_][A-Za-z0-9_]*=[^;\s]*)*$/;
 
@@ -74,6 +82,9 @@ export const SERVER_FIELDS: Record<string, ClusterFormField> = {
   max_executors: 'maxExecutors',
   url: 'url',
   token: 'token',
+  auth: 'auth',
+  username: 'username',
+  password: 'password',
   spark_conf: 'sparkConf',
   env: 'env',
   idle_timeout_minutes: 'idleTimeout'
@@ -98,6 +109,9 @@ export function emptyFormValues(
     maxExecutors: '2',
     url: '',
     token: '',
+    auth: 'none',
+    username: '',
+    password: '',
     sparkConf: '',
     env: '',
     idleTimeout: ''
@@ -127,6 +141,8 @@ export function formValuesFromCluster(
   values.minExecutors = str(p.min_executors, values.minExecutors);
   values.maxExecutors = str(p.max_executors, values.maxExecutors);
   values.url = p.url ?? '';
+  values.auth = p.auth ?? 'none';
+  values.username = p.username ?? '';
   values.sparkConf = formatLines(p.spark_conf ?? {});
   values.env = formatLines(p.env ?? {});
   values.idleTimeout = str(p.idle_timeout_minutes, '');
@@ -248,6 +264,11 @@ export function buildSpec(
     }
     return trimmed.toLowerCase();
   };
+
+  if (kind === 'livy') {
+    Private.livySpec(values, spec, errors, options.existing);
+    return Private.result(spec, errors);
+  }
 
   if (kind === 'remote') {
     const url = values.url.trim();
@@ -372,6 +393,55 @@ export function fieldOfServerError(
 }
 
 namespace Private {
+  /**
+   * A Livy endpoint's fields. Secrets left empty while editing keep the
+   * stored ones (they are never shown back).
+   */
+  export function livySpec(
+    values: IClusterFormValues,
+    spec: IClusterSpec,
+    errors: ClusterFormErrors,
+    existing: IClusterInfo | undefined
+  ): void {
+    // A secret of the same auth kind is stored already: empty keeps it.
+    const stored = (auth: LivyAuth, flag: 'password_set' | 'token_set') =>
+      existing?.profile.auth === auth && existing.profile[flag] === true;
+    const url = values.url.trim();
+    if (!LIVY_URL_PATTERN.test(url)) {
+      errors.url =
+        'A Livy URL looks like http://livy-host:8998 or https://gateway/livy.';
+    } else if (/^https?:\/\/[^/]*@/.test(url)) {
+      errors.url = 'Put credentials in the auth fields, not in the URL.';
+    }
+    spec.url = url;
+    const auth = values.auth;
+    spec.auth = auth;
+    if (auth === 'basic') {
+      const username = values.username.trim();
+      if (!username) {
+        errors.username = 'Basic authentication needs a user name.';
+      } else if (username.includes(':')) {
+        errors.username = 'The user name must not contain ":".';
+      }
+      spec.username = username;
+      if (values.password) {
+        spec.password = values.password;
+      } else if (!stored('basic', 'password_set')) {
+        errors.password = 'Basic authentication needs a password.';
+      }
+    } else if (auth === 'token') {
+      const token = values.token.trim();
+      if (/\s/.test(token)) {
+        errors.token = 'The token must not contain spaces.';
+      }
+      if (token) {
+        spec.token = token;
+      } else if (!stored('token', 'token_set')) {
+        errors.token = 'Token authentication needs a token.';
+      }
+    }
+  }
+
   export function clip(text: string): string {
     return text.length > 40 ? `${text.slice(0, 39)}…` : text;
   }

@@ -3,6 +3,7 @@ import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
+  ATTACHED_KINDS,
   IClusterExecutors,
   IClusterInfo,
   IClusterJobs,
@@ -397,7 +398,7 @@ export class ClustersModel implements IDisposable {
    * Executors of running clusters this workspace runs, at most once per slow interval.
    */
   private async _fetchExecutors(cluster: IClusterInfo): Promise<void> {
-    if (cluster.state !== 'running' || cluster.kind === 'remote') {
+    if (cluster.state !== 'running' || ATTACHED_KINDS.includes(cluster.kind)) {
       this._executors.delete(cluster.name);
       return;
     }
@@ -426,7 +427,7 @@ export class ClustersModel implements IDisposable {
   }
 
   private async _fetchJobs(cluster: IClusterInfo): Promise<void> {
-    if (cluster.state !== 'running' || cluster.kind === 'remote') {
+    if (cluster.state !== 'running' || ATTACHED_KINDS.includes(cluster.kind)) {
       this._jobs.set(cluster.name, { jobs: null, error: null });
       return;
     }

@@ -8,6 +8,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../commands';
 import { ClustersModel } from '../models/clusters';
+import { LivySessionsModel } from '../models/livySessions';
 import {
   ILakehouseAPI,
   ILakehouseClusters,
@@ -60,6 +61,8 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
   ): ILakehouseClusters => {
     const trans = (translator ?? nullTranslator).load('jupyter_lakehouse');
     const model = new ClustersModel({ api });
+    // Livy endpoints' sessions (issue 10), polled while the panel shows them.
+    const livySessions = new LivySessionsModel({ api, clusters: model });
     let panel: ComputePanel | null = null;
 
     panels.add({
@@ -68,7 +71,12 @@ export const computePlugin: JupyterFrontEndPlugin<ILakehouseClusters> = {
       personas: COMPUTE_PERSONAS,
       rank: 10,
       create: () => {
-        panel = new ComputePanel({ model, commands: app.commands, trans });
+        panel = new ComputePanel({
+          model,
+          livySessions,
+          commands: app.commands,
+          trans
+        });
         return panel;
       }
     });

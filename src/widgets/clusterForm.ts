@@ -8,7 +8,9 @@ import {
   ClusterKind,
   IClusterInfo,
   IClusterSpec,
-  LakehouseAPIError
+  LakehouseAPIError,
+  LIVY_AUTHS,
+  LivyAuth
 } from '../api';
 import {
   buildSpec,
@@ -134,7 +136,10 @@ export class ClusterForm extends Widget {
         void this.submit();
         break;
       case 'change':
-        if (event.target === this._inputs.get('kind')) {
+        if (
+          event.target === this._inputs.get('kind') ||
+          event.target === this._inputs.get('auth')
+        ) {
           this._showKind();
         }
         break;
@@ -186,7 +191,7 @@ export class ClusterForm extends Widget {
       const note = document.createElement('p');
       note.className = 'jp-Lakehouse-ClusterForm-note';
       note.textContent =
-        this._existing!.kind === 'remote'
+        this._existing!.kind === 'remote' || this._existing!.kind === 'livy'
           ? trans.__('Notebooks use the new settings when they next connect.')
           : trans.__('Changes apply when the cluster restarts.');
       this.node.appendChild(note);
@@ -225,20 +230,54 @@ export class ClusterForm extends Widget {
       ),
       code: true
     });
-    // Remote
+    // Remote and Livy: the URL's label and example follow the kind (_showKind).
     this._text('url', trans.__('Spark Connect URL'), values.url, {
-      kinds: ['remote'],
+      kinds: ['remote', 'livy'],
       placeholder: 'sc://host:15002',
       code: true
     });
+    // Livy: authentication as sparkmagic knows it, plus a bearer token.
+    const auth = document.createElement('select');
+    for (const a of LIVY_AUTHS) {
+      const option = document.createElement('option');
+      option.value = a;
+      option.textContent = ClusterForm.authOptionLabel(a, trans);
+      auth.appendChild(option);
+    }
+    auth.value = values.auth;
+    this._field(
+      'auth',
+      trans.__('Authentication'),
+      Styling.wrapSelect(auth),
+      auth,
+      { kinds: ['livy'] }
+    );
+    this._text('username', trans.__('User name'), values.username, {
+      kinds: ['livy'],
+      auths: ['basic'],
+      autocomplete: 'off'
+    });
+    const stored = (auth: LivyAuth, flag: 'password_set' | 'token_set') =>
+      editing &&
+      (this._existing!.kind === 'remote' ||
+        this._existing!.profile.auth === auth) &&
+      this._existing!.profile[flag] === true;
+    this._text('password', trans.__('Password'), values.password, {
+      kinds: ['livy'],
+      auths: ['basic'],
+      type: 'password',
+      autocomplete: 'new-password',
+      placeholder: stored('basic', 'password_set') ? trans.__('unchanged') : '',
+      hint: trans.__('Stored privately; never shown again.')
+    });
     this._text('token', trans.__('Token'), values.token, {
-      kinds: ['remote'],
+      kinds: ['remote', 'livy'],
+      auths: ['token'],
       type: 'password',
       autocomplete: 'off',
-      placeholder:
-        editing && this._existing!.profile.token_set
-          ? trans.__('unchanged')
-          : trans.__('none'),
+      placeholder: stored('token', 'token_set')
+        ? trans.__('unchanged')
+        : trans.__('none'),
       hint: trans.__('Stored privately; never shown again.')
     });
 
@@ -352,7 +391,7 @@ export class ClusterForm extends Widget {
     this._inputs.set(field, input);
     this._errorNodes.set(field, error);
     if (options.kinds) {
-      this._kindRows.push({ row, kinds: options.kinds });
+      this._kindRows.push({ row, kinds: options.kinds, auths: options.auths });
     }
     return row;
   }
@@ -420,9 +459,23 @@ export class ClusterForm extends Widget {
 
   private _showKind(): void {
     const kind = (this._inputs.get('kind')?.value ?? 'local') as ClusterKind;
+    const auth = (this._inputs.get('auth')?.value ?? 'none') as LivyAuth;
     this.node.dataset.kind = kind;
-    for (const { row, kinds } of this._kindRows) {
-      row.hidden = !kinds.includes(kind);
+    for (const { row, kinds, auths } of this._kindRows) {
+      // Auth-specific fields show on Livy endpoints with that auth only.
+      const byAuth = kind !== 'livy' || !auths || auths.includes(auth);
+      row.hidden = !kinds.includes(kind) || !byAuth;
+    }
+    const url = this._inputs.get('url') as HTMLInputElement | undefined;
+    const label = url?.id
+      ? this.node.querySelector(`label[for="${url.id}"]`)
+      : null;
+    if (url && label) {
+      const livy = kind === 'livy';
+      label.textContent = livy
+        ? this._trans.__('Livy URL')
+        : this._trans.__('Spark Connect URL');
+      url.placeholder = livy ? 'http://livy-host:8998' : 'sc://host:15002';
     }
   }
 
@@ -509,7 +562,11 @@ export class ClusterForm extends Widget {
     HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
   >();
   private _errorNodes = new Map<ClusterFormField, HTMLDivElement>();
-  private _kindRows: { row: HTMLElement; kinds: ClusterKind[] }[] = [];
+  private _kindRows: {
+    row: HTMLElement;
+    kinds: ClusterKind[];
+    auths?: LivyAuth[];
+  }[] = [];
   private _serverError!: HTMLDivElement;
   private _submit!: HTMLButtonElement;
   private _submitting = false;
@@ -538,6 +595,10 @@ export namespace ClusterForm {
 
   export interface IFieldOptions {
     kinds?: ClusterKind[];
+    /**
+     * On Livy endpoints, the auth kinds the field is for.
+     */
+    auths?: LivyAuth[];
     placeholder?: string;
     hint?: string;
     type?: string;
@@ -560,8 +621,27 @@ export namespace ClusterForm {
         return trans.__('Remote (Spark Connect)');
       case 'custom':
         return trans.__('Custom master (k8s, YARN)');
+      case 'livy':
+        return trans.__('Livy endpoint (sparkmagic)');
     }
     return kind;
+  }
+
+  export function authOptionLabel(
+    auth: LivyAuth,
+    trans: TranslationBundle
+  ): string {
+    switch (auth) {
+      case 'none':
+        return trans.__('None');
+      case 'basic':
+        return trans.__('Basic (user name and password)');
+      case 'kerberos':
+        return trans.__('Kerberos (the server’s ticket)');
+      case 'token':
+        return trans.__('Token (Authorization: Bearer)');
+    }
+    return auth;
   }
 }
 

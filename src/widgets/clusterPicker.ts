@@ -5,6 +5,7 @@ import { Message } from '@lumino/messaging';
 import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import { ATTACHED_KINDS } from '../api';
 import { stateLabel } from '../components/format';
 import { createStatusDot, setDotState } from '../components/statusDot';
 import { ClustersModel } from '../models/clusters';
@@ -196,7 +197,7 @@ export class ClusterPicker extends Widget {
     const startable =
       !unsupported &&
       cluster !== undefined &&
-      cluster.kind !== 'remote' &&
+      !ATTACHED_KINDS.includes(cluster.kind) &&
       (cluster.state === 'terminated' || cluster.state === 'error');
     const busy = cluster ? this._clusters.busy(cluster.name) : null;
     this._start.hidden = !startable;

@@ -10,6 +10,7 @@ import {
 } from '@jupyterlab/ui-components';
 
 import {
+  ATTACHED_KINDS,
   IClusterInfo,
   ISparkJob,
   ISparkStage,
@@ -144,7 +145,8 @@ export class ClusterRow {
     const trans = this._trans;
     const busy = model.busy(cluster.name);
     const state = cluster.state;
-    const remote = cluster.kind === 'remote';
+    // Remote and Livy endpoints are only attached to: never started or stopped here.
+    const remote = ATTACHED_KINDS.includes(cluster.kind);
     const transitional = TRANSITIONAL_STATES.includes(state) || busy !== null;
 
     this.node.dataset.state = state;
@@ -264,6 +266,14 @@ export class ClusterRow {
     const parts: string[] = [];
     if (cluster.kind === 'remote') {
       parts.push(cluster.profile.url ?? cluster.master ?? '');
+      return parts;
+    }
+    if (cluster.kind === 'livy') {
+      parts.push(cluster.profile.url ?? cluster.master ?? '');
+      const auth = cluster.profile.auth ?? 'none';
+      parts.push(
+        auth === 'none' ? trans.__('no auth') : trans.__('%1 auth', auth)
+      );
       return parts;
     }
     if (cluster.spark_version) {

@@ -11,12 +11,14 @@ import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
-import type { IClusterInfo, IClusterSpec } from '../api';
+import type { IClusterInfo, IClusterSpec, ILivySession } from '../api';
 import { CommandIDs } from '../commands';
 import { ProgressBar } from '../components/progressBar';
 import { ClustersModel } from '../models/clusters';
+import { LivySessionsModel } from '../models/livySessions';
 import { ClusterForm } from './clusterForm';
 import { ClusterRow } from './clusterRow';
+import { LivySessionsView } from './livySessions';
 
 /**
  * The Compute panel: the workspace's clusters, what runs on them, and the
@@ -68,6 +70,11 @@ export class ComputePanel extends Widget {
 
     this._viewer = this._model.addViewer(this);
     this._model.changed.connect(this._render, this);
+    this._livy = options.livySessions ?? null;
+    if (this._livy) {
+      this._livyViewer = this._livy.addViewer(this);
+      this._livy.changed.connect(this._render, this);
+    }
     this._render();
   }
 
@@ -132,6 +139,8 @@ export class ComputePanel extends Widget {
     }
     this._viewer.dispose();
     this._model.changed.disconnect(this._render, this);
+    this._livyViewer?.dispose();
+    this._livy?.changed.disconnect(this._render, this);
     this.toolbar.dispose();
     super.dispose();
   }
@@ -139,12 +148,14 @@ export class ComputePanel extends Widget {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._model.wake();
+    void this._livy?.refresh();
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (this.isVisible) {
       this._model.wake();
+      void this._livy?.refresh();
     }
   }
 
@@ -185,6 +196,7 @@ export class ComputePanel extends Widget {
         this._rows.set(cluster.name, row);
       }
       row.update(cluster, model);
+      this._renderLivy(cluster, row);
       const at = this._list.node.children[index];
       if (at !== row.node) {
         this._list.node.insertBefore(row.node, at ?? null);
@@ -196,8 +208,64 @@ export class ComputePanel extends Widget {
         this._rows.delete(name);
       }
     }
+    for (const name of [...this._livyViews.keys()]) {
+      if (!this._rows.has(name)) {
+        this._livyViews.delete(name);
+      }
+    }
     this.node.dataset.status = model.status;
   }
+
+  /**
+   * A reachable Livy endpoint's row shows its sessions (issue 10).
+   */
+  private _renderLivy(cluster: IClusterInfo, row: ClusterRow): void {
+    const livy = this._livy;
+    let view = this._livyViews.get(cluster.name);
+    const shown =
+      livy !== null && cluster.kind === 'livy' && cluster.state === 'running';
+    if (!shown) {
+      view?.node.remove();
+      this._livyViews.delete(cluster.name);
+      return;
+    }
+    if (!view) {
+      view = new LivySessionsView({
+        name: cluster.name,
+        trans: this._trans,
+        handlers: this._livyHandlers
+      });
+      this._livyViews.set(cluster.name, view);
+    }
+    if (view.node.parentElement !== row.node) {
+      row.node.appendChild(view.node);
+    }
+    view.update(livy.state(cluster.name));
+  }
+
+  private _livyHandlers: LivySessionsView.IHandlers = {
+    create: (name, kind) => void this._livy?.create(name, kind),
+    delete: async (name: string, session: ILivySession) => {
+      const trans = this._trans;
+      const result = await showDialog({
+        title: trans.__('Delete Livy session %1?', session.id),
+        body: trans.__(
+          'Session %1 (%2) on “%3” ends, with its variables and temp views. Notebooks using it lose it.',
+          session.id,
+          session.kind ?? '',
+          name
+        ),
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.warnButton({ label: trans.__('Delete') })
+        ]
+      });
+      if (result.button.accept) {
+        await this._livy?.remove(name, session.id);
+      }
+    },
+    dismissError: name => this._livy?.clearActionError(name)
+  };
 
   private _renderStatus(): void {
     const model = this._model;
@@ -378,6 +446,9 @@ export class ComputePanel extends Widget {
   private _statusKey = '';
   private _list: Widget;
   private _rows = new Map<string, ClusterRow>();
+  private _livy: LivySessionsModel | null;
+  private _livyViewer: IDisposable | null = null;
+  private _livyViews = new Map<string, LivySessionsView>();
   private _form: ClusterForm | null = null;
   private _newButton: ToolbarButton;
   private _viewer: IDisposable;
@@ -386,6 +457,10 @@ export class ComputePanel extends Widget {
 export namespace ComputePanel {
   export interface IOptions {
     model: ClustersModel;
+    /**
+     * The sessions of Livy endpoints; without it, their rows show none.
+     */
+    livySessions?: LivySessionsModel;
     /**
      * Runs the Spark UI, driver log and open-notebook commands.
      */

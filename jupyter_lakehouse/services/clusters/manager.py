@@ -27,6 +27,7 @@ from ..delta.engine import DeltaEngine, choose_engine
 from ..errors import BadRequest, Conflict, LakehouseError, NotFound, Unavailable
 from ..java import require_java
 from . import idle, launcher, logs, process
+from .livyprofile import parse_livy_url
 from .profiles import (
     DEFAULT_CLUSTER,
     NAME_RE,
@@ -253,10 +254,23 @@ class ClusterManager:
 
     def _require_managed(self, profile: ClusterProfile, action: str) -> None:
         if not profile.managed:
+            what = "a Livy endpoint" if profile.kind == "livy" else "a remote Spark Connect server"
             raise Conflict(
-                f"Cluster {profile.name!r} is a remote Spark Connect endpoint: this workspace "
+                f"Cluster {profile.name!r} is {what}: this workspace "
                 f"only attaches to it and cannot {action} it.",
                 code="cluster_remote",
+            )
+
+    @staticmethod
+    def _require_spark_connect(profile: ClusterProfile) -> None:
+        """A Livy endpoint has no Spark Connect server: say what to use instead (issue 10)."""
+        if profile.kind == "livy":
+            raise Conflict(
+                f"Cluster {profile.name!r} is a Livy endpoint, not a Spark Connect server: "
+                "`spark`, the catalog and the SQL editor need Spark Connect. In a notebook "
+                "attached to it, run Spark code in %%spark cells and SQL in %%sql cells "
+                "(sparkmagic sends both to a Livy session).",
+                code="cluster_livy",
             )
 
     def start(self, name: str, *, wait: bool = False, timeout: float | None = None) -> ClusterInfo:
@@ -326,6 +340,7 @@ class ClusterManager:
         """
         profile = self.profile(name)
         deadline = time.monotonic() + (timeout or self.start_timeout + 30)
+        self._require_spark_connect(profile)
         if not profile.managed:
             info = self.get(name)
             if not info.reachable:
@@ -667,6 +682,8 @@ class ClusterManager:
             pass
 
     def _remote_info(self, profile: ClusterProfile) -> ClusterInfo:
+        if profile.kind == "livy":
+            return self._livy_info(profile)
         host, port, _ = parse_remote_url(profile.url or "")
         reachable = process.probe_port(port, host=host, timeout=1.5) is True
         return ClusterInfo(
@@ -681,6 +698,23 @@ class ClusterManager:
             reachable=reachable,
             resources_source="profile",
             token=profile.token,
+        )
+
+    def _livy_info(self, profile: ClusterProfile) -> ClusterInfo:
+        """A Livy endpoint is `running` while its port accepts connections (a cheap probe: the
+        panel polls every cluster; its sessions are read by their own route)."""
+        _, host, port = parse_livy_url(profile.url or "")
+        reachable = process.probe_port(port, host=host, timeout=1.5) is True
+        return ClusterInfo(
+            name=profile.name,
+            kind=profile.kind,
+            state="running" if reachable else "error",
+            reason=None if reachable else f"{host}:{port} does not accept connections.",
+            profile=profile.to_dict(),
+            spark_version=None,
+            master=profile.url,
+            reachable=reachable,
+            resources_source="profile",
         )
 
     @staticmethod
@@ -698,6 +732,7 @@ class ClusterManager:
     ) -> str:
         """The sc:// URL to attach to a running cluster (with ;session_id= when given)."""
         profile = self.profile(name)
+        self._require_spark_connect(profile)
         if session_id is not None:
             _check_session_id(session_id)
         if not profile.managed:

@@ -13,10 +13,13 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..errors import BadRequest
+from .livyprofile import validate_livy_fields
 
 DEFAULT_CLUSTER = "local"
 
-KINDS = ("local", "standalone", "remote", "custom")
+KINDS = ("local", "standalone", "remote", "custom", "livy")
+# Kinds this workspace only attaches to: it never starts or stops them.
+ATTACHED_KINDS = ("remote", "livy")
 METASTORES = ("workspace", "cluster", "none")
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -94,9 +97,11 @@ KIND_FIELDS = {
         "delta_jars",
     ),
     "remote": ("url", "token"),
+    # A Livy REST endpoint (issue 10): see livyprofile.py for how the fields are used.
+    "livy": ("url", "auth", "username", "password", "token"),
 }
 # Shown by GET but never set by a client; a client that echoes them back is not an error.
-READ_ONLY = {"created_at", "updated_at", "token_set", "spark_version"}
+READ_ONLY = {"created_at", "updated_at", "token_set", "password_set", "spark_version"}
 
 
 @dataclass
@@ -120,6 +125,10 @@ class ClusterProfile:
     max_executors: int = 2
     url: str | None = None
     token: str | None = None
+    # Livy endpoints: how requests authenticate (livyprofile.LIVY_AUTHS) and basic auth's login.
+    auth: str = "none"
+    username: str | None = None
+    password: str | None = None
     # A folder with the delta-spark_2.13 and delta-storage jars (services/delta/engine.py);
     # None: the workspace default (LakehouseApp.delta_jars), the Ivy/Maven caches, Maven Central.
     delta_jars: str | None = None
@@ -128,22 +137,25 @@ class ClusterProfile:
 
     @property
     def managed(self) -> bool:
-        """True when this workspace starts and stops the cluster (everything but remote)."""
-        return self.kind != "remote"
+        """True when this workspace starts and stops the cluster (not remote or Livy endpoints)."""
+        return self.kind not in ATTACHED_KINDS
 
     def to_dict(self, *, redact: bool = True) -> dict:
         data = asdict(self)
         keep = set(COMMON_FIELDS) | set(KIND_FIELDS[self.kind])
         out = {k: v for k, v in data.items() if k in keep}
-        if self.kind == "remote" and redact:
+        if self.kind in ATTACHED_KINDS and redact:
             out.pop("token", None)
             out["token_set"] = bool(self.token)
+        if self.kind == "livy" and redact:
+            out.pop("password", None)
+            out["password_set"] = bool(self.password)
         return out
 
     def effective_master(self) -> str:
         if self.kind == "standalone":
             return "spark://127.0.0.1"  # the real port is chosen at start
-        if self.kind == "remote":
+        if self.kind in ATTACHED_KINDS:
             return self.url or ""
         return self.master or "local[*]"
 
@@ -356,6 +368,10 @@ def validate_profile(data: dict, *, existing: ClusterProfile | None = None) -> C
         if token is not None and (re.search(r"[\s;]", token)):
             raise _bad("token", "The token must not contain spaces or ';'.")
         profile.token = token or None
+        return profile
+
+    if kind == "livy":
+        validate_livy_fields(data, profile)
         return profile
 
     profile.master = _master(data, kind)
