@@ -8,7 +8,7 @@ cell-magic form before IPython looks for magics. It runs on every cell, so it st
 from __future__ import annotations
 
 # Languages whose first-line marker turns the rest of the cell into a cell magic of that name.
-CELL_LANGUAGES = ("sql", "scala", "r", "md")
+CELL_LANGUAGES = ("sql", "scala", "r", "md", "sh")
 
 
 def _split_first_line(lines: list[str]) -> tuple[int, str] | None:

@@ -3,6 +3,11 @@
 Messages (`data` of comm_msg), each answered on the same comm:
 - {"action": "attach", "cluster": name | null, "path": notebook path}: attach the notebook.
 - {"action": "status"}: which cluster, which session id, whether connected.
+
+`attach` may also carry `widget_bar: true`: the frontend shows Databricks widgets in a bar at the
+top of the notebook, so the kernel stops drawing them under their cells. The kernel sends
+{"action": "widgets", "widgets": [{name, model_id}]} on every open comm whenever the notebook's
+dbutils widgets change (and once when a comm opens).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ def handle_message(lakehouse: Any, data: dict) -> dict:
         if cluster is not None and not isinstance(cluster, str):
             return {"action": "error", "message": "cluster must be a name or null"}
         lakehouse.session.attach(cluster or None, data.get("path") or None)
+        if data.get("widget_bar") is True:
+            lakehouse.databricks.use_widget_bar()
         return status(lakehouse)
     if action == "status":
         return status(lakehouse)
@@ -47,6 +54,9 @@ def register_comm_target(lakehouse: Any) -> None:
             comm.send(handle_message(lakehouse, msg["content"]["data"] or {}))
 
         comm.on_msg(on_msg)
+        comm.on_close(lambda msg: lakehouse.comms.remove(comm) if comm in lakehouse.comms else None)
+        lakehouse.comms.append(comm)
         comm.send(status(lakehouse))
+        comm.send(lakehouse.databricks.widgets_message())
 
     get_comm_manager().register_target(COMM_TARGET, on_open)

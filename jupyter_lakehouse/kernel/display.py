@@ -8,6 +8,7 @@ import pandas as pd
 from IPython.display import display as ipython_display
 
 from ..resulttable import TableResult, bundle
+from .dbutils.unsupported import check_display_arguments
 
 DEFAULT_ROW_LIMIT = 10_000
 
@@ -43,6 +44,8 @@ class Displayer:
 
     def __call__(self, *objs: Any, **kwargs: Any) -> None:
         for obj in objs:
+            if is_spark_dataframe(obj) or isinstance(obj, pd.DataFrame | pd.Series):
+                check_display_arguments(kwargs)  # Databricks' streamName=… etc. (issue 12)
             result = self.result_for(obj)
             if result is None:
                 ipython_display(obj, **kwargs)

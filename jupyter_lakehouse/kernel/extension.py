@@ -10,7 +10,10 @@ from ..delta import DeltaTable
 from .cells import cell_language_transform
 from .comm import register_comm_target
 from .completion import make_matcher
+from .dbutils import DatabricksCompat
+from .dbutils.unsupported import hint_for
 from .display import Displayer
+from .livyendpoint import LivyEndpoint
 from .magics import LakehouseMagics
 from .mlflowenv import export_tracking_uri
 from .progress import CellProgress
@@ -38,6 +41,9 @@ class KernelLakehouse:
         self.magics = LakehouseMagics(shell, self)
         self.r_magics = RMagics(shell, self)
         self.scala_magics = ScalaMagics(shell, self)
+        self.livy = LivyEndpoint(shell, self)  # issue 10: sparkmagic on `livy` clusters
+        self.comms: list[Any] = []  # open `jupyter_lakehouse` comms (comm.py)
+        self.databricks = DatabricksCompat(self)  # issue 12: dbutils, %run, %sh, %fs
 
     def install(self) -> None:
         self.shell.register_magics(self.magics, self.r_magics, self.scala_magics)
@@ -49,11 +55,13 @@ class KernelLakehouse:
         )
         self.shell.push({"DeltaTable": DeltaTable})  # issue 5: delta-spark's API on any engine
         register_comm_target(self)
+        self.session.attach_listeners.append(self.livy.on_attach)
         self.sql_matcher = make_matcher(self.session)
         self.shell.Completer.custom_matchers.append(self.sql_matcher)
         # Every exception passes through here; only Spark's own are shortened.
         self.shell.set_custom_exc((Exception,), _custom_traceback)
         export_tracking_uri(self.session.home)
+        self.databricks.install()
 
     def _pre_run_cell(self, info: Any) -> None:
         self.session.begin_cell()
@@ -95,7 +103,9 @@ class KernelLakehouse:
             self.shell.Completer.custom_matchers.remove(self.sql_matcher)
         for name in ("spark", "display", "_sqldf", "DeltaTable"):
             self.shell.user_ns.pop(name, None)
+        self.databricks.uninstall()
         self.scala_magics.uninstall()
+        self.livy.close()
         self.session.close()
 
 
@@ -110,6 +120,7 @@ def _custom_traceback(shell: Any, etype: type, value: BaseException, tb: Any, tb
     lakehouse = getattr(shell, STATE_ATTR, None)
     lines = describe(value)
     hint = lakehouse.session.failure_hint() if lakehouse is not None else None
+    hint = hint or hint_for(value)  # Databricks-only features: say what to use instead
     stb = lines + ([hint] if hint else [])
     shell._showtraceback(etype, value, stb)
     return stb

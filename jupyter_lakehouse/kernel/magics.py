@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import ChainMap
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
@@ -15,6 +16,7 @@ from ..services.sql.history import QueryHistory, history_path, os_user, record_q
 from ..sqltext.sparkerrors import error_info
 from ..sqltext.split import split_statements
 from . import deltasql
+from .dbutils.unsupported import hint_for
 from .display import DEFAULT_ROW_LIMIT, is_spark_dataframe
 from .errors import SparkCellError
 from .sparkerrors import describe, is_cancellation, is_spark_error
@@ -49,14 +51,24 @@ class LakehouseMagics(Magics):
         Statements are separated by `;`; `:name` binds the Python variable `name`.
         """
         text = line if cell is None else f"{line}\n{cell}"
+        text = self.lakehouse.databricks.sql_text(text)  # Databricks' ${widget} references
+        if self.lakehouse.livy.active:  # a Livy cluster: sparkmagic runs it (issue 10)
+            livy = self.lakehouse.livy
+            self.shell.user_ns["_sqldf"] = livy.sql(text, self.row_limit, self._remember)
+            return
         statements = split_statements(text)
         if not statements:
             return
         session = self.lakehouse.session
         spark = session.get()
+        databricks = self.lakehouse.databricks
         df, started = None, time.monotonic()
         for statement in statements:
-            args = bind(statement, self.shell.user_ns)
+            # Databricks' CREATE/REMOVE WIDGET statements go to dbutils.widgets (issue 12).
+            if databricks.widget_statement(statement, spark):
+                continue
+            # `:name` binds a Python variable, else a Databricks widget of that name.
+            args = bind(statement, ChainMap(self.shell.user_ns, databricks.sql_parameters()))
             started_at, began, rows = time.time(), time.monotonic(), None
             try:
                 # Delta SQL the offline engine handles (issue 5); None: Spark runs it.
@@ -69,7 +81,7 @@ class LakehouseMagics(Magics):
                 self._remember(statement, started_at, began, None, e)
                 if not is_spark_error(e):
                     raise
-                hint = session.failure_hint()
+                hint = session.failure_hint() or hint_for(e)
                 lines = describe(e, statement) + ([hint] if hint else [])
                 raise SparkCellError(lines, cancelled=is_cancellation(e)) from None
             self._remember(statement, started_at, began, rows, None)

@@ -49,6 +49,10 @@ class NotebookSession:
         self._connected_to: tuple | None = None  # (cluster, server generation)
         self._tag: str | None = None
         self._last_touch = float("-inf")
+        # Called with each new Spark session (dbutils maps dbfs:/ paths there, issue 12).
+        self.on_connect: list[Callable[[Any], None]] = []
+        # Called with the new cluster name after each re-attachment (kernel/livyendpoint.py).
+        self.attach_listeners: list[Callable[[str | None], None]] = []
 
     # -- attachment -----------------------------------------------------------------------
 
@@ -96,6 +100,11 @@ class NotebookSession:
                 f"Attached to cluster '{self.cluster_name}' (was '{previous}'). The next Spark "
                 "command connects to it; temp views of the old session stay on the old cluster."
             )
+        for listener in self.attach_listeners:
+            try:
+                listener(cluster)
+            except Exception as e:  # the attachment itself stands; say what did not follow
+                self._notify(f"After attaching to '{self.cluster_name}': {e}")
 
     # -- the session ----------------------------------------------------------------------
 
@@ -124,6 +133,8 @@ class NotebookSession:
         if self._tag:
             spark.addTag(self._tag)
         self._setup_delta(spark, info)
+        for hook in self.on_connect:
+            hook(spark)
         self._connected_to = (self.cluster_name, info.generation)
         # A remote cluster keeps no attachment list; the session works regardless.
         with contextlib.suppress(LakehouseError):

@@ -225,6 +225,54 @@ describe('NotebookClusterBinding', () => {
     });
   });
 
+  it("asks for the widget bar and follows the kernel's dbutils widgets", async () => {
+    const kernel = new FakeKernel();
+    model = new NotebookModel();
+    session = new FakeSessionContext(kernel);
+    binding = new NotebookClusterBinding({
+      model,
+      sessionContext:
+        session as unknown as NotebookClusterBinding.ISessionSource,
+      path: () => 'work/etl.ipynb',
+      widgetBar: true
+    });
+    await waitFor(() => binding.availability === 'ready');
+    expect(kernel.attaches).toEqual([
+      {
+        action: 'attach',
+        cluster: null,
+        path: 'work/etl.ipynb',
+        widget_bar: true
+      }
+    ]);
+    let changes = 0;
+    binding.dbutilsWidgetsChanged.connect(() => changes++);
+    kernel.comms[0].receive({
+      action: 'widgets',
+      widgets: [
+        { name: 'region', model_id: 'm1' },
+        { name: 'broken', model_id: 7 } as unknown as JSONObject
+      ]
+    });
+    await waitFor(() => binding.dbutilsWidgets.length === 1);
+    expect(binding.dbutilsWidgets).toEqual([
+      { name: 'region', model_id: 'm1' }
+    ]);
+    // The same list again is no change; messages arrive in order.
+    const region = { name: 'region', model_id: 'm1' };
+    kernel.comms[0].receive({ action: 'widgets', widgets: [region] });
+    kernel.comms[0].receive({
+      action: 'widgets',
+      widgets: [region, { name: 'size', model_id: 'm2' }]
+    });
+    await waitFor(() => binding.dbutilsWidgets.length === 2);
+    expect(changes).toBe(2);
+    // A restarted kernel has no widgets.
+    kernel.restart();
+    expect(binding.dbutilsWidgets).toEqual([]);
+    expect(changes).toBe(3);
+  });
+
   it('re-sends attach when the choice changes, here or from a collaborator', async () => {
     const kernel = bind()!;
     await waitFor(() => binding.availability === 'ready');

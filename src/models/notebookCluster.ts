@@ -64,6 +64,7 @@ export class NotebookClusterBinding implements IDisposable {
     this._model = options.model;
     this._sessionContext = options.sessionContext;
     this._path = options.path;
+    this._widgetBar = options.widgetBar ?? false;
     this._model.metadataChanged.connect(this._onMetadataChanged, this);
     this._sessionContext.kernelChanged.connect(this._onKernelChanged, this);
     // Tell no kernel anything before the notebook's metadata is loaded.
@@ -117,6 +118,21 @@ export class NotebookClusterBinding implements IDisposable {
 
   get isDisposed(): boolean {
     return this._isDisposed;
+  }
+
+  /**
+   * The notebook's Databricks widgets (`dbutils.widgets`), as the kernel
+   * last listed them: ipywidgets model ids in creation order.
+   */
+  get dbutilsWidgets(): ReadonlyArray<IDbutilsWidget> {
+    return this._dbutilsWidgets;
+  }
+
+  /**
+   * Emits when the kernel's list of Databricks widgets changes.
+   */
+  get dbutilsWidgetsChanged(): ISignal<NotebookClusterBinding, void> {
+    return this._dbutilsWidgetsChanged;
   }
 
   /**
@@ -311,7 +327,12 @@ export class NotebookClusterBinding implements IDisposable {
       return;
     }
     this._sent = { cluster, path };
-    comm.send({ action: 'attach', cluster, path });
+    const message: JSONObject = { action: 'attach', cluster, path };
+    if (this._widgetBar) {
+      // The kernel then draws dbutils widgets only in the bar, not under cells.
+      message.widget_bar = true;
+    }
+    comm.send(message);
   }
 
   private _onMessage(data: JSONObject): void {
@@ -324,13 +345,27 @@ export class NotebookClusterBinding implements IDisposable {
         connected: data.connected === true
       };
       this._update('ready', null);
+    } else if (data?.action === 'widgets') {
+      this._setDbutilsWidgets(Private.widgetsOf(data.widgets));
     } else if (data?.action === 'error') {
       this._answered = true;
       this._update('ready', String(data.message ?? 'The kernel refused.'));
     }
   }
 
+  private _setDbutilsWidgets(widgets: IDbutilsWidget[]): void {
+    const same =
+      widgets.length === this._dbutilsWidgets.length &&
+      widgets.every((w, i) => w.model_id === this._dbutilsWidgets[i].model_id);
+    if (!same) {
+      this._dbutilsWidgets = widgets;
+      this._dbutilsWidgetsChanged.emit();
+    }
+  }
+
   private _closeComm(): void {
+    // A restarted or dead kernel has no widgets left.
+    this._setDbutilsWidgets([]);
     const comm = this._comm;
     this._comm = null;
     this._sent = null;
@@ -365,6 +400,19 @@ export class NotebookClusterBinding implements IDisposable {
   private _changed = new Signal<NotebookClusterBinding, void>(this);
   private _ready = false;
   private _isDisposed = false;
+  private _widgetBar: boolean;
+  private _dbutilsWidgets: IDbutilsWidget[] = [];
+  private _dbutilsWidgetsChanged = new Signal<NotebookClusterBinding, void>(
+    this
+  );
+}
+
+/**
+ * One Databricks widget of the notebook's kernel.
+ */
+export interface IDbutilsWidget {
+  name: string;
+  model_id: string;
 }
 
 export namespace NotebookClusterBinding {
@@ -396,10 +444,29 @@ export namespace NotebookClusterBinding {
      * is told nothing before.
      */
     ready?: Promise<void>;
+    /**
+     * True when the notebook shows dbutils widgets in a bar above its cells
+     * (the kernel then does not draw them under the cell that made them).
+     */
+    widgetBar?: boolean;
   }
 }
 
 namespace Private {
+  export function widgetsOf(value: unknown): IDbutilsWidget[] {
+    if (!Array.isArray(value)) {
+      return [];
+    }
+    return value.flatMap(item =>
+      item &&
+      typeof item === 'object' &&
+      typeof item.name === 'string' &&
+      typeof item.model_id === 'string'
+        ? [{ name: item.name, model_id: item.model_id }]
+        : []
+    );
+  }
+
   export function clusterOf(metadata: unknown): string | null {
     if (!metadata || typeof metadata !== 'object') {
       return null;

@@ -15,6 +15,7 @@ import { ClustersModel } from '../models/clusters';
 import { NotebookClusterBinding } from '../models/notebookCluster';
 import { ILakehouseClusters } from '../tokens';
 import { ClusterPicker } from '../widgets/clusterPicker';
+import { DbutilsWidgetsBar } from '../widgets/dbutilsWidgetsBar';
 
 /**
  * The name of the picker among the notebook toolbar's items.
@@ -42,7 +43,8 @@ export class ClusterPickerExtension implements DocumentRegistry.IWidgetExtension
       model: context.model,
       sessionContext: context.sessionContext,
       path: () => context.localPath,
-      ready: context.ready
+      ready: context.ready,
+      widgetBar: true
     });
     const picker = new ClusterPicker({
       binding,
@@ -59,11 +61,19 @@ export class ClusterPickerExtension implements DocumentRegistry.IWidgetExtension
     ) {
       toolbar.insertItem(10, PICKER_TOOLBAR_ITEM, picker);
     }
+    // Databricks' widget bar (dbutils.widgets) above the cells.
+    const widgetsBar = new DbutilsWidgetsBar({
+      binding,
+      rendermime: panel.content.rendermime,
+      trans: this._trans
+    });
+    panel.contentHeader.addWidget(widgetsBar);
     const onPathChanged = () => binding.reattach();
     context.pathChanged.connect(onPathChanged);
     return new DisposableDelegate(() => {
       context.pathChanged.disconnect(onPathChanged);
       picker.dispose();
+      widgetsBar.dispose();
       binding.dispose();
     });
   }
