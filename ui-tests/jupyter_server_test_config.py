@@ -31,6 +31,9 @@ notification.write_text(json.dumps({"checkForUpdates": False, "fetchNews": "fals
 c.LabApp.user_settings_dir = str(settings_dir)  # noqa: F821
 
 # The server exports the home to the kernels it starts, so they see the same clusters.
-lakehouse_home = Path(mkdtemp(prefix="lakehouse-ui-home-"))
+# A spec that restarts a server of its own (collaboration.spec.ts) passes the same home each time
+# (and the same root, through galata's JUPYTERLAB_GALATA_ROOT_DIR). Collaboration state (the Y
+# store, file ids, room sessions) goes under the home too, so it is throwaway as well.
+lakehouse_home = Path(os.environ.get("LAKEHOUSE_UI_HOME") or mkdtemp(prefix="lakehouse-ui-home-"))
 os.environ["LAKEHOUSE_HOME"] = str(lakehouse_home)
 c.LakehouseApp.home = str(lakehouse_home)  # noqa: F821

@@ -2,6 +2,7 @@ import { MimeModel, RenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
 import { LakehouseAPI } from '../api';
+import { SparkProgressFeed } from '../models/progressFeed';
 import {
   createProgressRendererFactory,
   ISparkProgress,
@@ -239,5 +240,55 @@ describe('the progress renderer factory', () => {
     expect(registry.preferredMimeType(bundle, 'ensure')).toBe(PROGRESS_MIME);
     const renderer = registry.createRenderer(PROGRESS_MIME);
     expect(renderer).toBeInstanceOf(SparkProgressRenderer);
+  });
+});
+
+describe('the kernel progress feed', () => {
+  const message = (type: string, data: unknown) =>
+    ({
+      header: { msg_type: type },
+      content: { data: { [PROGRESS_MIME]: data }, metadata: {} }
+    }) as any;
+
+  it('follows the kernel when the output stops changing (the runner left)', async () => {
+    const feed = new SparkProgressFeed();
+    const renderer = new SparkProgressRenderer({
+      api: new LakehouseAPI(),
+      feed
+    });
+    await renderer.renderModel(model(progress({ tasks_done: 3, elapsed: 1 })));
+    feed.handle(
+      message('update_display_data', progress({ tasks_done: 7, elapsed: 2 }))
+    );
+    expect(renderer.progress?.tasks_done).toBe(7);
+    // Another cell's run, an older report, other messages: ignored.
+    feed.handle(
+      message(
+        'update_display_data',
+        progress({ tag: 'other', tasks_done: 11, elapsed: 9 })
+      )
+    );
+    feed.handle(
+      message('update_display_data', progress({ tasks_done: 5, elapsed: 1.5 }))
+    );
+    feed.handle(message('stream', progress({ tasks_done: 12, elapsed: 3 })));
+    expect(renderer.progress?.tasks_done).toBe(7);
+    feed.handle(
+      message(
+        'update_display_data',
+        progress({ state: 'done', tasks_done: 12, elapsed: 3 })
+      )
+    );
+    expect(renderer.progress?.state).toBe('done');
+    // The frozen shared output, rendered again, does not go back to running.
+    await renderer.renderModel(model(progress({ tasks_done: 3, elapsed: 1 })));
+    expect(renderer.progress?.state).toBe('done');
+    // A final state is never followed by a running one.
+    feed.handle(
+      message('update_display_data', progress({ tasks_done: 12, elapsed: 4 }))
+    );
+    expect(renderer.progress?.state).toBe('done');
+    expect(feed.latest(TAG)?.state).toBe('done');
+    renderer.dispose();
   });
 });

@@ -228,6 +228,8 @@ describe('ResultTableRenderer', () => {
       x: 'grp',
       aggregation: 'avg'
     });
+    // Draws run one at a time: the last settings are drawn last.
+    await renderer.chart!.drawn;
     expect(charts[0].spec.encoding.y.title).toBe('avg(id)');
     expect(charts[0].spec.data.values).toHaveLength(3);
     // One chart renderer, drawn again.
@@ -266,6 +268,7 @@ describe('ResultTableRenderer', () => {
     ).toBe('id, x');
     pick(select(renderer, 'type'), 'pie');
     expect(select(renderer, 'group').disabled).toBe(true);
+    await renderer.chart!.drawn;
     expect(charts[0].spec.mark.type).toBe('arc');
   });
 
@@ -296,6 +299,7 @@ describe('ResultTableRenderer', () => {
     pick(select(renderer, 'type'), 'scatter');
     await renderer.renderModel(model);
     await renderer.renderModel(model);
+    await renderer.chart!.drawn;
     expect(renderer.grid).toBe(grid);
     expect(charts).toHaveLength(1);
     expect(charts[0].spec.mark.type).toBe('point');
@@ -594,6 +598,43 @@ describe('a cell run again', () => {
     const shown = renderer(slots[1]);
     await shown.renderModel(saved);
     expect(shown.state.view).toBe('table');
+    cell.dispose();
+  });
+
+  it("writes a remembered chart only into this client's own outputs", async () => {
+    // Collaboration: every client renders a new output, only the runner's
+    // may write the remembered view into it.
+    const local = new Set<object>();
+    const memory = new ResultViewMemory({
+      isLocalOutput: output => local.has(output)
+    });
+    const { cell, slots } = cellWithOutputs(1);
+    const renderer = () => {
+      const r = new ResultTableRenderer({
+        createChartRenderer: () => new StubChart(),
+        memory
+      });
+      slots[0].addWidget(r);
+      return r;
+    };
+    const first = renderer();
+    await first.renderModel(output());
+    first.setView('chart');
+    first.dispose();
+
+    const theirs = output();
+    const seen = renderer();
+    await seen.renderModel(theirs);
+    expect(seen.state.view).toBe('table');
+    expect(theirs.metadata[TABLE_MIME]).toBeUndefined();
+    seen.dispose();
+
+    const mine = output();
+    local.add(mine);
+    const ran = renderer();
+    await ran.renderModel(mine);
+    expect(ran.state.view).toBe('chart');
+    expect(mine.metadata[TABLE_MIME]).toMatchObject({ view: 'chart' });
     cell.dispose();
   });
 

@@ -7,6 +7,20 @@ import type { IResultViewState } from './chartSpec';
  * as long as the cell model lives.
  */
 export class ResultViewMemory {
+  constructor(options: ResultViewMemory.IOptions = {}) {
+    this._isLocalOutput = options.isLocalOutput ?? null;
+  }
+
+  /**
+   * Whether a new output may take its cell's remembered view (and write it
+   * to its metadata): by default always; in a collaborative notebook only
+   * in the client whose run produced it, the others get the runner's
+   * choice through the shared notebook.
+   */
+  mayRecall(output: object): boolean {
+    return this._isLocalOutput ? this._isLocalOutput(output) : true;
+  }
+
   remember(cell: object, index: number, state: IResultViewState): void {
     let outputs = this._cells.get(cell);
     if (!outputs) {
@@ -21,6 +35,17 @@ export class ResultViewMemory {
   }
 
   private _cells = new WeakMap<object, Map<number, IResultViewState>>();
+  private _isLocalOutput: ((output: object) => boolean) | null;
+}
+
+export namespace ResultViewMemory {
+  export interface IOptions {
+    /**
+     * Whether an output model was produced by this client's own run
+     * (LocalOutputs.has).
+     */
+    isLocalOutput?: (output: object) => boolean;
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { KernelMessage } from '@jupyterlab/services';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { SparkProgressFeed } from '../models/progressFeed';
 import {
   createProgressRendererFactory,
   PROGRESS_RANK
@@ -17,16 +20,27 @@ export const progressPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Live Spark progress under notebook cells, with Cancel.',
   autoStart: true,
   requires: [IRenderMimeRegistry, ILakehouseAPI],
-  optional: [ITranslator],
+  optional: [INotebookTracker, ITranslator],
   activate: (
     _,
     rendermime: IRenderMimeRegistry,
     api: ILakehouseAPI,
+    notebooks: INotebookTracker | null,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyter_lakehouse');
+    const feed = new SparkProgressFeed();
+    // Every notebook's kernel messages, whoever ran the cell (collaboration).
+    notebooks?.widgetAdded.connect((_, panel: NotebookPanel) => {
+      const onMessage = (__: unknown, message: KernelMessage.IMessage) =>
+        feed.handle(message);
+      panel.sessionContext.iopubMessage.connect(onMessage);
+      panel.disposed.connect(() =>
+        panel.sessionContext.iopubMessage.disconnect(onMessage)
+      );
+    });
     rendermime.addFactory(
-      createProgressRendererFactory(api, trans),
+      createProgressRendererFactory(api, trans, feed),
       PROGRESS_RANK
     );
   }

@@ -4,6 +4,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { VEGALITE_MIME } from '../models/chartSpec';
+import { LocalOutputs } from '../models/localOutputs';
 import { ResultViewMemory } from '../models/resultViews';
 import { createTableRendererFactory, TABLE_RANK } from '../renderers/table';
 
@@ -25,10 +26,14 @@ export const resultTablePlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyter_lakehouse');
+    const localOutputs = new LocalOutputs();
     rendermime.addFactory(
       createTableRendererFactory({
         trans,
-        memory: new ResultViewMemory(),
+        // Only this client's runs write a remembered chart into a new output.
+        memory: new ResultViewMemory({
+          isLocalOutput: output => localOutputs.has(output)
+        }),
         themeChanged: themes?.themeChanged ?? null,
         // Looked up when a chart is first drawn: the Vega-Lite factory is
         // registered by another plugin, and may be disabled.

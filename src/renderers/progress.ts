@@ -5,6 +5,7 @@ import { Widget } from '@lumino/widgets';
 import { LakehouseAPI, LakehouseAPIError } from '../api';
 import { formatElapsed } from '../components/format';
 import { ProgressBar } from '../components/progressBar';
+import type { SparkProgressFeed } from '../models/progressFeed';
 
 /**
  * The MIME type of the live Spark progress the kernel shows under a cell.
@@ -82,6 +83,20 @@ export function readProgress(data: unknown): ISparkProgress {
 }
 
 /**
+ * Whether `next` is a later report of the same cell run than `current`: a
+ * final state is never followed by a running one.
+ */
+export function isNewer(
+  next: ISparkProgress,
+  current: ISparkProgress
+): boolean {
+  if (current.state !== 'running') {
+    return false;
+  }
+  return next.state !== 'running' || next.elapsed >= current.elapsed;
+}
+
+/**
  * A cell's Spark progress: a live bar with a Cancel button while it runs,
  * one muted line once it is over.
  *
@@ -97,6 +112,8 @@ export class SparkProgressRenderer
     super();
     this.addClass('jp-Lakehouse-SparkProgress');
     this._api = options.api;
+    this._feed = options.feed ?? null;
+    this._feed?.changed.connect(this._onFeed, this);
     this._mimeType = options.mimeType ?? PROGRESS_MIME;
     this._trans = options.trans ?? nullTranslator.load('jupyter_lakehouse');
     const trans = this._trans;
@@ -141,14 +158,21 @@ export class SparkProgressRenderer
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const progress = readProgress(model.data[this._mimeType]);
-    if (progress.state !== 'running' || progress.tag !== this._progress?.tag) {
-      // Over, or another cell run: a cancel in flight is no longer ours.
-      this._cancelling = false;
-      this._message.textContent = '';
+    let progress = readProgress(model.data[this._mimeType]);
+    // The kernel may have said more than the output holds (its runner left).
+    const fed = progress.tag ? this._feed?.latest(progress.tag) : null;
+    if (fed && isNewer(fed, progress)) {
+      progress = fed;
     }
-    this._progress = progress;
-    this._render();
+    this._show(progress);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._feed?.changed.disconnect(this._onFeed, this);
+    super.dispose();
   }
 
   /**
@@ -192,6 +216,23 @@ export class SparkProgressRenderer
           : String((reason as Error)?.message ?? reason);
       this._message.textContent = trans.__('Could not cancel: %1', message);
     }
+    this._render();
+  }
+
+  private _onFeed(_: SparkProgressFeed, progress: ISparkProgress): void {
+    const current = this._progress;
+    if (current && progress.tag === current.tag && isNewer(progress, current)) {
+      this._show(progress);
+    }
+  }
+
+  private _show(progress: ISparkProgress): void {
+    if (progress.state !== 'running' || progress.tag !== this._progress?.tag) {
+      // Over, or another cell run: a cancel in flight is no longer ours.
+      this._cancelling = false;
+      this._message.textContent = '';
+    }
+    this._progress = progress;
     this._render();
   }
 
@@ -244,6 +285,7 @@ export class SparkProgressRenderer
   }
 
   private _api: Pick<LakehouseAPI, 'cancelCell'>;
+  private _feed: SparkProgressFeed | null;
   private _mimeType: string;
   private _trans: TranslationBundle;
   private _label: HTMLSpanElement;
@@ -258,6 +300,11 @@ export class SparkProgressRenderer
 export namespace SparkProgressRenderer {
   export interface IOptions {
     api: Pick<LakehouseAPI, 'cancelCell'>;
+    /**
+     * The kernels' own progress reports, followed when the output stops
+     * changing (a collaborator who ran the cell left).
+     */
+    feed?: SparkProgressFeed;
     mimeType?: string;
     trans?: TranslationBundle;
   }
@@ -268,13 +315,19 @@ export namespace SparkProgressRenderer {
  */
 export function createProgressRendererFactory(
   api: Pick<LakehouseAPI, 'cancelCell'>,
-  trans?: TranslationBundle
+  trans?: TranslationBundle,
+  feed?: SparkProgressFeed
 ): IRenderMime.IRendererFactory {
   return {
     safe: true,
     mimeTypes: [PROGRESS_MIME],
     defaultRank: PROGRESS_RANK,
     createRenderer: options =>
-      new SparkProgressRenderer({ api, mimeType: options.mimeType, trans })
+      new SparkProgressRenderer({
+        api,
+        mimeType: options.mimeType,
+        trans,
+        feed
+      })
   };
 }

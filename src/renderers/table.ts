@@ -183,7 +183,10 @@ export class ResultTableRenderer
       }
       this._setTable(table);
       const entry = model.metadata[this._mimeType];
-      const recalled = entry === undefined ? this._recall() : null;
+      const recalled =
+        entry === undefined && this._memory?.mayRecall(model) !== false
+          ? this._recall()
+          : null;
       if (recalled) {
         // The cell ran again: show what its last result showed, and save it
         // with this one.

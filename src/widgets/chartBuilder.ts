@@ -256,6 +256,34 @@ export class ChartBuilder extends Widget {
    * renderer.
    */
   async renderChart(): Promise<void> {
+    // One draw at a time: the Vega-Lite renderer appends each finished draw,
+    // so overlapping draws (a collaborator's quick changes arriving one by
+    // one) would leave two charts. A change during a draw draws again after.
+    this._redraw = true;
+    if (!this._busy) {
+      this._busy = true;
+      this._drawing = (async () => {
+        try {
+          while (this._redraw) {
+            this._redraw = false;
+            await this._draw();
+          }
+        } finally {
+          this._busy = false;
+        }
+      })();
+    }
+    return this._drawing;
+  }
+
+  /**
+   * Resolves when the chart shows the current settings.
+   */
+  get drawn(): Promise<void> {
+    return this._busy ? this._drawing : Promise.resolve();
+  }
+
+  private async _draw(): Promise<void> {
     const table = this._table;
     const settings = this._settings;
     if (!table || !settings) {
@@ -445,6 +473,9 @@ export class ChartBuilder extends Widget {
   private _settings: IChartSettings | null = null;
   private _spec: ReturnType<typeof buildChartSpec> | null = null;
   private _dirty = true;
+  private _drawing: Promise<void> = Promise.resolve();
+  private _busy = false;
+  private _redraw = false;
   private _settingsChanged = new Signal<this, IChartSettings>(this);
 }
 

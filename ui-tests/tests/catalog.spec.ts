@@ -15,7 +15,7 @@ import { APIRequestContext, Locator } from '@playwright/test';
  */
 
 const SIDEBAR_ID = 'jupyter-lakehouse:sidebar';
-const BASE_URL = 'http://127.0.0.1:8971';
+const BASE_URL = `http://127.0.0.1:${process.env.LAKEHOUSE_UI_PORT || 8971}`;
 const CLUSTERS = '/lakehouse/api/clusters';
 const CATALOG = '/lakehouse/api/catalog';
 const TABLE = 'ui_orders';

@@ -13,7 +13,7 @@ import { Locator } from '@playwright/test';
  */
 
 const SIDEBAR_ID = 'jupyter-lakehouse:sidebar';
-const BASE_URL = 'http://127.0.0.1:8971';
+const BASE_URL = `http://127.0.0.1:${process.env.LAKEHOUSE_UI_PORT || 8971}`;
 const API = '/lakehouse/api/clusters';
 const REMOTE = 'ui-remote';
 const START_TIMEOUT = 120_000;

@@ -14,7 +14,7 @@ import { Locator } from '@playwright/test';
  * stops `local` through the REST API whatever happened.
  */
 
-const BASE_URL = 'http://127.0.0.1:8971';
+const BASE_URL = `http://127.0.0.1:${process.env.LAKEHOUSE_UI_PORT || 8971}`;
 const API = '/lakehouse/api/clusters';
 const TABLE_MIME = 'application/vnd.jupyter-lakehouse.table+json';
 const NOTEBOOK = 'results.ipynb';
