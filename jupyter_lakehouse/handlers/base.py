@@ -51,6 +51,9 @@ class LakehouseHandler(ExtensionHandlerMixin, APIHandler):
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as e:
             raise web.HTTPError(400, f"The request body is not valid JSON: {e}") from None
+        except RecursionError:
+            # json.loads recurses per nesting level: [[[[…]]]] 100k deep was a 500 (issue 11).
+            raise web.HTTPError(400, "The request body is nested too deeply.") from None
         if not isinstance(body, dict):
             raise web.HTTPError(400, "The request body must be a JSON object.")
         return body

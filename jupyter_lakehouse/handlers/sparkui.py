@@ -18,6 +18,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, web
 
+from ..services.clusters.profiles import NAME_RE
 from ..services.errors import LakehouseError
 from .uiproxy import UIProxyHandler
 
@@ -41,6 +42,9 @@ class SparkUIProxyHandler(UIProxyHandler):
     @web.authenticated
     @authorized
     async def get(self, name: str, path: str | None = None) -> None:
+        if not NAME_RE.match(name):
+            # Before the name reaches a Location header: control characters there are a 500.
+            raise web.HTTPError(404, "There is no cluster of that name.")
         prefix = self._prefix(name)
         if path is None:
             self.redirect(prefix + "/")

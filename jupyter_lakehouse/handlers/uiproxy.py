@@ -14,6 +14,13 @@ from tornado import httpclient, web
 
 
 class UIProxyHandler(ExtensionHandlerMixin, JupyterHandler):
+    async def prepare(self, *args, **kwargs) -> None:
+        await super().prepare(*args, **kwargs)
+        # As APIHandler does: a page on another origin must not drive the proxied UI with the
+        # user's session cookie (issue 11's auth matrix found these GETs answering one).
+        if not self.check_origin():
+            raise web.HTTPError(404)
+
     def get_login_url(self) -> str:
         # Like the API: no credentials is a 403, not a redirect to the login page (the UI is
         # opened from JupyterLab, which already holds a session).

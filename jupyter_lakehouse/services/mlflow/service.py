@@ -50,6 +50,18 @@ def _int(value: Any, name: str, default: int, low: int = 1, high: int = MAX_RESU
     return number
 
 
+def _page_token(value: Any) -> str | None:
+    """MLflow's page tokens are base64 text; anything else is the caller's mistake, not a 500
+    (MLflow's SQL store fails on a non-ASCII token with an internal error)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.isascii() or len(value) > 4096:
+        raise BadRequest(
+            "'page_token' is not a page token this server gave out.", code="bad_page_token"
+        )
+    return value
+
+
 def _quoted(value: str) -> str:
     """A string literal for an MLflow filter (MLflow has no escapes: pick a quote it lacks)."""
     if "'" not in value:
@@ -222,7 +234,7 @@ class MLflowService:
                 max_results=limit,
                 filter_string=_like(q),
                 order_by=["last_update_time DESC"],
-                page_token=page_token or None,
+                page_token=_page_token(page_token),
             )
         return {
             "experiments": [entities.experiment(e) for e in page],
@@ -246,7 +258,7 @@ class MLflowService:
                 filter_string=(filter or "").strip(),
                 max_results=limit,
                 order_by=orders or None,
-                page_token=page_token or None,
+                page_token=_page_token(page_token),
             )
             if not page and not page_token:
                 # MLflow answers an unknown experiment with no runs: make that a clear 404
@@ -472,7 +484,7 @@ class MLflowService:
         limit = _int(max_results, "max_results", DEFAULT_LIST)
         with mlflow_errors():
             page = self.client().search_registered_models(
-                filter_string=_like(q), max_results=limit, page_token=page_token or None
+                filter_string=_like(q), max_results=limit, page_token=_page_token(page_token)
             )
         return {
             "models": [entities.registered_model(m) for m in page],
