@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 from dataclasses import dataclass, field
 from queue import Empty
@@ -54,7 +56,7 @@ class Kernel:
             try:
                 msg = self.client.get_iopub_msg(timeout=timeout)
             except Empty:
-                raise TimeoutError(f"no kernel output for {timeout} s") from None
+                raise TimeoutError(f"no kernel output for {timeout} s\n{self.stacks()}") from None
             parent = msg["parent_header"].get("msg_id")
             target = self._results.get(parent)
             if target is None:
@@ -82,6 +84,16 @@ class Kernel:
             ("comm_msg", {"comm_id": comm_id, "data": data}),
         ):
             self.client.shell_channel.send(self.client.session.msg(kind, content))
+
+    def stacks(self) -> str:
+        """Every thread's Python stack in the kernel (py-spy), so a hang says where it hangs."""
+        pid = getattr(self.manager.provisioner, "pid", None)
+        if pid is None or shutil.which("py-spy") is None:
+            return "(no stacks: py-spy is not installed)"
+        dump = subprocess.run(
+            ["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=30
+        )
+        return f"kernel stacks:\n{dump.stdout}{dump.stderr}"
 
     def interrupt(self) -> None:
         self.manager.interrupt_kernel()
