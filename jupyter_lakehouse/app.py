@@ -9,9 +9,13 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Float, Int, Type, Unicode, default
 
 from . import __version__
+from .collaboration import flush_pending_saves, place_state_under_home, wait_for_saves
 from .handlers import CATCH_ALL, ROUTES
 from .services.catalog import CatalogService
 from .services.clusters import ClusterManager
+from .services.clusters.livysessions import LivySessions
+from .services.databricks import DatabricksFormats
+from .services.livy import LivyService
 from .services.mlflow import MLflowService
 from .services.serving import ServingService
 from .services.sql import QueryHistory, StatementService, history_path
@@ -176,6 +180,44 @@ class LakehouseApp(ExtensionApp):
         ),
     )
 
+    databricks_notebooks = Bool(
+        True,
+        config=True,
+        help=(
+            "Open Databricks source files (.py/.sql/.scala/.r starting with 'Databricks "
+            "notebook source') as notebooks and save them back in that format, by giving the "
+            "server's contents manager a Databricks mixin."
+        ),
+    )
+
+    livy_service_class = Type(
+        default_value=LivyService,
+        klass=LivyService,
+        config=True,
+        help=(
+            "The Livy-compatible API at {base_url}lakehouse/livy/ (sessions are headless "
+            "lakehouse kernels on a cluster)."
+        ),
+    )
+
+    livy_max_sessions = Int(
+        8,
+        config=True,
+        help="Livy sessions (each a kernel) that may exist at once; creating one more is a 400.",
+    )
+
+    livy_max_statements = Int(
+        500,
+        config=True,
+        help="Statements kept per Livy session; the oldest finished ones go first.",
+    )
+
+    livy_idle_timeout = Float(
+        60.0,
+        config=True,
+        help="Minutes a Livy session may stay idle before it is deleted; 0 means never.",
+    )
+
     @default("mlflow_tracking_uri")
     def _default_mlflow_tracking_uri(self) -> str:
         return os.environ.get("MLFLOW_TRACKING_URI", "")
@@ -186,6 +228,12 @@ class LakehouseApp(ExtensionApp):
         if env:
             return env
         return str(Path(self.serverapp.root_dir) / ".lakehouse")
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        super()._link_jupyter_server_extension(serverapp)
+        # Extensions link in name order: jupyter_server_fileid and jupyter_server_ydoc link
+        # after this one and take their config from the server's, state paths included.
+        place_state_under_home(serverapp.config, Path(self.home).expanduser().resolve())
 
     def initialize_settings(self) -> None:
         home = Path(self.home).expanduser().resolve()
@@ -206,6 +254,8 @@ class LakehouseApp(ExtensionApp):
             monitor=True,
             delta_jars=self.delta_jars or None,
         )
+        # Livy sessions of `livy` clusters (issue 10): calls the profile's URL, never a request's.
+        self.services["livy_sessions"] = LivySessions(self.services["clusters"])
         self.services["catalog"] = self.catalog_service_class(
             home,
             self.services["clusters"],
@@ -230,7 +280,24 @@ class LakehouseApp(ExtensionApp):
             stop_on_shutdown=self.serving_stop_on_shutdown,
         )
         self._initialize_mlflow(home)
+        self.services["livy"] = self.livy_service_class(
+            home,
+            self.services["clusters"],
+            max_sessions=self.livy_max_sessions,
+            max_statements=self.livy_max_statements,
+            idle_timeout_minutes=self.livy_idle_timeout,
+            cwd=self.serverapp.root_dir,
+        )
+        self._initialize_databricks()
         self.settings["lakehouse"] = self.services
+
+    def _initialize_databricks(self) -> None:
+        # Imported here: the contents module needs tornado, the services never do.
+        from .contents import enable_databricks_notebooks
+
+        if self.databricks_notebooks:
+            enable_databricks_notebooks(self.serverapp.contents_manager)
+        self.services["databricks"] = DatabricksFormats(self.serverapp.root_dir)
 
     def _initialize_mlflow(self, home: Path) -> None:
         mlflow = self.mlflow_service_class(
@@ -247,7 +314,14 @@ class LakehouseApp(ExtensionApp):
         # so the URI is right even for kernels that start before the server answers.
         os.environ["MLFLOW_TRACKING_URI"] = mlflow.tracking_uri
         if self.mlflow_autostart:
-            mlflow.start_background()
+            # Once the server's loop runs: a server that exits before serving (as root without
+            # --allow-root, a port taken) never stops its extensions, and left the tracking
+            # server it had started running (issue 11).
+            io_loop = getattr(self.serverapp, "io_loop", None)
+            if io_loop is not None:
+                io_loop.add_callback(mlflow.start_background)
+            else:
+                mlflow.start_background()
 
     def _serving_tracking_uri(self) -> str | None:
         # Asked at each use: the MLflow service (settings key `lakehouse_mlflow`) may pick or
@@ -267,6 +341,10 @@ class LakehouseApp(ExtensionApp):
         self.handlers.extend(CATCH_ALL)
 
     async def stop_extension(self) -> None:
+        # First, before this coroutine yields: jupyter_server_ydoc stops at the same time and
+        # cancels its rooms' pending saves (see collaboration.py). Saved before the services
+        # close, since some closes block the event loop for seconds (stopping MLflow).
+        await wait_for_saves(flush_pending_saves(self.serverapp, self.log), self.log)
         for service in self.services.values():
             close = getattr(service, "close", None)
             if callable(close):

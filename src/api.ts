@@ -39,6 +39,24 @@ import type {
 } from './servingTypes';
 
 export * from './servingTypes';
+import type {
+  IDatabricksDownload,
+  IDatabricksExport,
+  IDatabricksExportRequest,
+  IDatabricksImport,
+  IDatabricksImportRequest,
+  DatabricksFormat
+} from './databricksTypes';
+
+export * from './databricksTypes';
+import type {
+  ILivySession,
+  ILivySessionList,
+  LivyAuth,
+  LivySessionKind
+} from './livyTypes';
+
+export * from './livyTypes';
 
 /**
  * The REST API root, relative to the server's base URL.
@@ -84,14 +102,20 @@ export interface IVersionInfo {
  * Connect endpoint this workspace only attaches to) or `custom` (any master
  * URL passed to spark-submit: k8s://, yarn...).
  */
-export type ClusterKind = 'local' | 'standalone' | 'remote' | 'custom';
+export type ClusterKind = 'local' | 'standalone' | 'remote' | 'custom' | 'livy';
 
 export const CLUSTER_KINDS: readonly ClusterKind[] = [
   'local',
   'standalone',
   'remote',
-  'custom'
+  'custom',
+  'livy'
 ];
+
+/**
+ * Kinds this workspace only attaches to: never started or stopped here.
+ */
+export const ATTACHED_KINDS: readonly ClusterKind[] = ['remote', 'livy'];
 
 /**
  * Where a cluster's lifecycle stands.
@@ -134,6 +158,12 @@ export interface IClusterProfile {
   max_executors?: number;
   url?: string | null;
   token_set?: boolean;
+  /**
+   * Livy endpoints: how requests authenticate; basic auth's user name.
+   */
+  auth?: LivyAuth;
+  username?: string | null;
+  password_set?: boolean;
   created_at?: number;
   updated_at?: number;
 }
@@ -164,6 +194,13 @@ export interface IClusterSpec {
    * A remote endpoint's token; stored privately, never shown back.
    */
   token?: string | null;
+  /**
+   * Livy endpoints: the auth kind, and basic auth's user name and password
+   * (stored privately, never shown back).
+   */
+  auth?: LivyAuth;
+  username?: string | null;
+  password?: string | null;
 }
 
 /**
@@ -754,6 +791,39 @@ export class LakehouseAPI {
   }
 
   /**
+   * `GET clusters/{name}/livy/sessions`: the sessions of a Livy endpoint.
+   */
+  listLivySessions(name: string): Promise<ILivySessionList> {
+    return this.request<ILivySessionList>(
+      Private.clusterPath(name, 'livy/sessions')
+    );
+  }
+
+  /**
+   * `POST clusters/{name}/livy/sessions`: start a Livy session of `kind`;
+   * answers once Livy took it (usually `starting`).
+   */
+  createLivySession(
+    name: string,
+    kind: LivySessionKind
+  ): Promise<ILivySession> {
+    return this.request<ILivySession>(
+      Private.clusterPath(name, 'livy/sessions'),
+      { method: 'POST', body: { kind } }
+    );
+  }
+
+  /**
+   * `DELETE clusters/{name}/livy/sessions/{id}`.
+   */
+  async deleteLivySession(name: string, id: number): Promise<void> {
+    await this.request<void>(
+      Private.clusterPath(name, `livy/sessions/${encodeURIComponent(id)}`),
+      { method: 'DELETE' }
+    );
+  }
+
+  /**
    * `GET clusters/{name}/jobs`: running and recent Spark jobs with their stages.
    */
   clusterJobs(name: string): Promise<IClusterJobs> {
@@ -1286,6 +1356,51 @@ export class LakehouseAPI {
       ServingPaths.endpoint(name, 'logs')
     );
     return answer.text;
+  }
+
+  /**
+   * `POST databricks/import`: a `.dbc` archive (each notebook becomes an
+   * `.ipynb`, folders kept) or a Databricks source file (`<name>.ipynb`).
+   */
+  importDatabricks(
+    request: IDatabricksImportRequest
+  ): Promise<IDatabricksImport> {
+    return this.request<IDatabricksImport>('databricks/import', {
+      method: 'POST',
+      body: request
+    });
+  }
+
+  /**
+   * `POST databricks/export`: write `<name>.dbc` or `<name>.py|.sql|…` into
+   * the served folder.
+   */
+  exportDatabricks(
+    request: IDatabricksExportRequest
+  ): Promise<IDatabricksExport> {
+    return this.request<IDatabricksExport>('databricks/export', {
+      method: 'POST',
+      body: request
+    });
+  }
+
+  /**
+   * `GET databricks/export?path=&format=`: the file, for a browser download.
+   */
+  async downloadDatabricks(
+    path: string,
+    format: DatabricksFormat
+  ): Promise<IDatabricksDownload> {
+    const response = await this.fetchRaw('databricks/export', {
+      path,
+      format
+    });
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const match = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+    const name = match
+      ? decodeURIComponent(match[1])
+      : (path.split('/').pop() ?? path);
+    return { name, blob: await response.blob() };
   }
 
   /**

@@ -198,6 +198,33 @@ export namespace CommandIDs {
 }
 
 /**
+ * Databricks notebook formats (issue 12). File commands take `path`; from
+ * the file browser's context menu they act on the selected item.
+ */
+export namespace CommandIDs {
+  /**
+   * Open a Databricks source file (`.py`, `.sql`, `.scala`, `.r`) as a notebook.
+   */
+  export const openDatabricksNotebook = 'lakehouse:databricks-open-notebook';
+
+  /**
+   * Import a `.dbc` archive (or a source file) as `.ipynb` notebooks.
+   */
+  export const importDatabricks = 'lakehouse:databricks-import';
+
+  /**
+   * Write a notebook or a folder as a `.dbc` archive beside it.
+   */
+  export const exportDbc = 'lakehouse:databricks-export-dbc';
+
+  /**
+   * Download a notebook as a Databricks source file.
+   */
+  export const downloadDatabricksSource =
+    'lakehouse:databricks-download-source';
+}
+
+/**
  * The palette category of the extension's commands.
  */
 export const PALETTE_CATEGORY = 'Lakehouse';

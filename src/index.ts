@@ -5,6 +5,7 @@ import { catalogPlugin } from './plugins/catalog';
 import { cellLanguagesPlugin } from './plugins/cellLanguages';
 import { clusterPickerPlugin } from './plugins/clusterPicker';
 import { computePlugin } from './plugins/compute';
+import { databricksPlugin } from './plugins/databricks';
 import { experimentsPlugin } from './plugins/experiments';
 import { launcherPlugin } from './plugins/launcher';
 import { modelsPlugin } from './plugins/models';
@@ -33,7 +34,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   resultTablePlugin,
   cellLanguagesPlugin,
   sqlEditorPlugin,
-  queryHistoryPlugin
+  queryHistoryPlugin,
+  databricksPlugin
 ];
 
 export default plugins;

@@ -4,6 +4,9 @@ from .base import NotFoundHandler
 from .cancel import ClusterCancelHandler
 from .catalog import catalog_routes
 from .clusters import cluster_routes
+from .databricks import databricks_routes
+from .livy import livy_routes
+from .livysessions import livy_session_routes
 from .mlflow import mlflow_routes
 from .mlflowui import mlflowui_routes
 from .openapi import OpenAPIHandler
@@ -21,12 +24,15 @@ ROUTES = [
     (rf"{API}/openapi\.json", OpenAPIHandler),
     (rf"{API}/clusters/(?P<name>[^/]+)/cancel", ClusterCancelHandler),
     *cluster_routes(API),
+    *livy_session_routes(API),
     *catalog_routes(API),
     *serving_routes(API),
     *sql_routes(API),
     *mlflow_routes(API),
+    *databricks_routes(API),
     *sparkui_routes(),
     *mlflowui_routes(),
+    *livy_routes(),
 ]
 
 CATCH_ALL = [(rf"{API}/.*", NotFoundHandler)]
