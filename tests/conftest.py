@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.fixtures.server_config import lakehouse_server_config
+
 pytest_plugins = [
     "pytest_jupyter.jupyter_server",
     "tests.fixtures.clusters",
@@ -18,15 +20,8 @@ def lakehouse_home(tmp_path):
 
 @pytest.fixture
 def jp_server_config(lakehouse_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyter_lakehouse": True},
-            # The product never runs open: every test talks to a server that demands a token.
-            "allow_unauthenticated_access": False,
-        },
-        # Servers start MLflow on first need (tests/fixtures/mlflow.py), not each at startup.
-        "LakehouseApp": {"home": str(lakehouse_home), "mlflow_autostart": False},
-    }
+    # Servers start MLflow on first need (tests/fixtures/mlflow.py), not each at startup.
+    return lakehouse_server_config(lakehouse_home, mlflow_autostart=False)
 
 
 @pytest.fixture(autouse=True)

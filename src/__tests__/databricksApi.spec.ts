@@ -1,23 +1,14 @@
-import { LakehouseAPI, LakehouseAPIError } from '../api';
-import { apiError, CannedServer, json } from './helpers';
+import { LakehouseAPIError } from '../api';
+import { apiError, json } from './helpers';
+import { useCannedAPI } from './cannedApi';
 
 const DBX = '/lakehouse/api/databricks';
 
 describe('LakehouseAPI databricks', () => {
-  let server: CannedServer;
-  let api: LakehouseAPI;
-
-  beforeEach(async () => {
-    server = await CannedServer.start({});
-    api = new LakehouseAPI({ serverSettings: server.settings() });
-  });
-
-  afterEach(async () => {
-    await server.stop();
-  });
+  const canned = useCannedAPI();
 
   it('imports with the path and overwrite flag', async () => {
-    server.routes[`POST ${DBX}/import`] = json(
+    canned.server.routes[`POST ${DBX}/import`] = json(
       {
         source: 'course.dbc',
         destination: '',
@@ -28,25 +19,25 @@ describe('LakehouseAPI databricks', () => {
       },
       201
     );
-    const result = await api.importDatabricks({
+    const result = await canned.api.importDatabricks({
       path: 'course.dbc',
       overwrite: true
     });
     expect(result.notebooks[0].path).toBe('Course/Intro.ipynb');
-    expect(server.callsTo(`${DBX}/import`)[0].body).toEqual({
+    expect(canned.server.callsTo(`${DBX}/import`)[0].body).toEqual({
       path: 'course.dbc',
       overwrite: true
     });
   });
 
   it('reports existing files as the exists error', async () => {
-    server.routes[`POST ${DBX}/export`] = apiError(
+    canned.server.routes[`POST ${DBX}/export`] = apiError(
       409,
       'exists',
       '1 file(s) exist already: Course.dbc.',
       { existing: ['Course.dbc'] }
     );
-    const failure = await api
+    const failure = await canned.api
       .exportDatabricks({ path: 'Course', format: 'dbc' })
       .catch(e => e);
     expect(failure).toBeInstanceOf(LakehouseAPIError);
@@ -55,18 +46,21 @@ describe('LakehouseAPI databricks', () => {
   });
 
   it('downloads the file with its query', async () => {
-    server.routes[`GET ${DBX}/export`] = {
+    canned.server.routes[`GET ${DBX}/export`] = {
       status: 200,
       body: '-- Databricks notebook source\nSELECT 1\n',
       contentType: 'text/plain'
     };
-    const file = await api.downloadDatabricks('Labs/Lab 1.ipynb', 'source');
+    const file = await canned.api.downloadDatabricks(
+      'Labs/Lab 1.ipynb',
+      'source'
+    );
     expect(await file.blob.text()).toBe(
       '-- Databricks notebook source\nSELECT 1\n'
     );
     // Without a Content-Disposition the name falls back to the file's.
     expect(file.name).toBe('Lab 1.ipynb');
-    const call = server.callsTo(`${DBX}/export`, 'GET')[0];
+    const call = canned.server.callsTo(`${DBX}/export`, 'GET')[0];
     expect(call.url.searchParams.get('path')).toBe('Labs/Lab 1.ipynb');
     expect(call.url.searchParams.get('format')).toBe('source');
   });

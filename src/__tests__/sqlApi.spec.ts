@@ -1,62 +1,59 @@
-import { LakehouseAPI, LakehouseAPIError } from '../api';
-import { apiError, CannedServer, json } from './helpers';
+import { LakehouseAPIError } from '../api';
+import { apiError, json } from './helpers';
+import { useCannedAPI } from './cannedApi';
 
 const SQL = '/lakehouse/api/sql';
 
 describe('LakehouseAPI sql', () => {
-  let server: CannedServer;
-  let api: LakehouseAPI;
-
-  beforeEach(async () => {
-    server = await CannedServer.start({});
-    api = new LakehouseAPI({ serverSettings: server.settings() });
-  });
-
-  afterEach(async () => {
-    await server.stop();
-  });
+  const canned = useCannedAPI();
 
   it('runs, reads and cancels statements by id', async () => {
-    server.routes[`POST ${SQL}/statements`] = json(
+    canned.server.routes[`POST ${SQL}/statements`] = json(
       { id: 'a/b', state: 'running' },
       202
     );
-    server.routes[`GET ${SQL}/statements/a%2Fb`] = json({
+    canned.server.routes[`GET ${SQL}/statements/a%2Fb`] = json({
       id: 'a/b',
       state: 'succeeded'
     });
-    server.routes[`POST ${SQL}/statements/a%2Fb/cancel`] = json({
+    canned.server.routes[`POST ${SQL}/statements/a%2Fb/cancel`] = json({
       id: 'a/b',
       state: 'running'
     });
-    const run = await api.runSql({
+    const run = await canned.api.runSql({
       cluster: 'local',
       text: 'SELECT 1',
       parameters: { x: '1' },
       row_limit: 10
     });
     expect(run.id).toBe('a/b');
-    expect(server.callsTo(`${SQL}/statements`)[0].body).toEqual({
+    expect(canned.server.callsTo(`${SQL}/statements`)[0].body).toEqual({
       cluster: 'local',
       text: 'SELECT 1',
       parameters: { x: '1' },
       row_limit: 10
     });
-    expect((await api.getSqlStatement('a/b')).state).toBe('succeeded');
-    expect((await api.cancelSqlStatement('a/b')).id).toBe('a/b');
+    expect((await canned.api.getSqlStatement('a/b')).state).toBe('succeeded');
+    expect((await canned.api.cancelSqlStatement('a/b')).id).toBe('a/b');
   });
 
   it('asks for parameters and completions with the text', async () => {
-    server.routes[`POST ${SQL}/parameters`] = json({ names: ['low'] });
-    server.routes[`POST ${SQL}/complete`] = json({
+    canned.server.routes[`POST ${SQL}/parameters`] = json({ names: ['low'] });
+    canned.server.routes[`POST ${SQL}/complete`] = json({
       matches: [{ label: 'orders', kind: 'table' }],
       from: 14,
       to: 16
     });
-    expect(await api.sqlParameters('SELECT :low')).toEqual({ names: ['low'] });
-    const completion = await api.completeSql('etl', 'SELECT * FROM or', 16);
+    expect(await canned.api.sqlParameters('SELECT :low')).toEqual({
+      names: ['low']
+    });
+    const completion = await canned.api.completeSql(
+      'etl',
+      'SELECT * FROM or',
+      16
+    );
     expect(completion.matches[0].label).toBe('orders');
-    expect(server.callsTo(`${SQL}/complete`)[0].body).toEqual({
+    expect(canned.server.callsTo(`${SQL}/complete`)[0].body).toEqual({
       cluster: 'etl',
       text: 'SELECT * FROM or',
       cursor: 16
@@ -64,15 +61,18 @@ describe('LakehouseAPI sql', () => {
   });
 
   it('filters the history, leaving out empty filters', async () => {
-    server.routes[`GET ${SQL}/history`] = json({ entries: [], next: null });
-    await api.sqlHistory({
+    canned.server.routes[`GET ${SQL}/history`] = json({
+      entries: [],
+      next: null
+    });
+    await canned.api.sqlHistory({
       q: 'orders',
       status: 'failed',
       source: '',
       limit: 20,
       before: 'abc'
     });
-    const call = server.callsTo(`${SQL}/history`)[0];
+    const call = canned.server.callsTo(`${SQL}/history`)[0];
     // (JupyterLab adds a cache-busting timestamp to GETs.)
     const query = Object.fromEntries(
       [...call.url.searchParams].filter(([key]) => !/^\d+$/.test(key))
@@ -86,12 +86,12 @@ describe('LakehouseAPI sql', () => {
   });
 
   it("passes the server's errors on", async () => {
-    server.routes[`POST ${SQL}/statements`] = apiError(
+    canned.server.routes[`POST ${SQL}/statements`] = apiError(
       409,
       'cluster_not_running',
       'Cluster local is not running.'
     );
-    const error = await api
+    const error = await canned.api
       .runSql({ cluster: 'local', text: 'SELECT 1' })
       .catch(e => e);
     expect(error).toBeInstanceOf(LakehouseAPIError);

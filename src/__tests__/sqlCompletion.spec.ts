@@ -1,34 +1,24 @@
 import { CompletionContext } from '@codemirror/autocomplete';
 import { EditorState } from '@codemirror/state';
 
-import { LakehouseAPI } from '../api';
 import { completionType, sqlCompletionSource } from '../sqlEditor/completion';
-import { apiError, CannedServer, json } from './helpers';
+import { apiError, json } from './helpers';
+import { useCannedAPI } from './cannedApi';
 
 const COMPLETE = '/lakehouse/api/sql/complete';
 
 describe('SQL completion', () => {
-  let server: CannedServer;
-  let api: LakehouseAPI;
-
-  beforeEach(async () => {
-    server = await CannedServer.start({});
-    api = new LakehouseAPI({ serverSettings: server.settings() });
-  });
-
-  afterEach(async () => {
-    await server.stop();
-  });
+  const canned = useCannedAPI();
 
   const source = () =>
     sqlCompletionSource((text, cursor) =>
-      api.completeSql('local', text, cursor)
+      canned.api.completeSql('local', text, cursor)
     );
   const contextAt = (doc: string, explicit = false) =>
     new CompletionContext(EditorState.create({ doc }), doc.length, explicit);
 
   it("offers the server's catalog names over the range it gives", async () => {
-    server.routes[`POST ${COMPLETE}`] = json({
+    canned.server.routes[`POST ${COMPLETE}`] = json({
       matches: [
         { label: 'orders', kind: 'table' },
         { label: 'order_id', kind: 'column' }
@@ -37,7 +27,7 @@ describe('SQL completion', () => {
       to: 16
     });
     const result = await source()(contextAt('SELECT * FROM or'));
-    expect(server.callsTo(COMPLETE)[0].body).toEqual({
+    expect(canned.server.callsTo(COMPLETE)[0].body).toEqual({
       cluster: 'local',
       text: 'SELECT * FROM or',
       cursor: 16
@@ -50,15 +40,19 @@ describe('SQL completion', () => {
   });
 
   it('asks only while a name is typed, or when asked', async () => {
-    server.routes[`POST ${COMPLETE}`] = json({ matches: [], from: 0, to: 0 });
+    canned.server.routes[`POST ${COMPLETE}`] = json({
+      matches: [],
+      from: 0,
+      to: 0
+    });
     expect(await source()(contextAt('SELECT * FROM '))).toBeNull();
-    expect(server.callsTo(COMPLETE)).toHaveLength(0);
+    expect(canned.server.callsTo(COMPLETE)).toHaveLength(0);
     expect(await source()(contextAt('SELECT * FROM ', true))).toBeNull();
-    expect(server.callsTo(COMPLETE)).toHaveLength(1);
+    expect(canned.server.callsTo(COMPLETE)).toHaveLength(1);
   });
 
   it('shows nothing when the server fails', async () => {
-    server.routes[`POST ${COMPLETE}`] = apiError(
+    canned.server.routes[`POST ${COMPLETE}`] = apiError(
       404,
       'cluster_not_found',
       'No cluster etl.'

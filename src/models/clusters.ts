@@ -1,5 +1,5 @@
-import { IPoll, Poll } from '@lumino/polling';
-import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -12,6 +12,7 @@ import {
   LakehouseAPIError,
   TRANSITIONAL_STATES
 } from '../api';
+import { AdaptivePoll, IPollViewer } from './adaptivePoll';
 
 /**
  * What the model is doing to a cluster on the user's behalf.
@@ -34,9 +35,7 @@ export interface IJobsState {
 /**
  * Something that shows the model's data; the model stands by while none is visible.
  */
-export interface IClustersViewer {
-  readonly isVisible: boolean;
-}
+export type IClustersViewer = IPollViewer;
 
 /**
  * The part of the REST client the model uses.
@@ -69,17 +68,14 @@ export class ClustersModel implements IDisposable {
       ...ClustersModel.DEFAULT_INTERVALS,
       ...(options.intervals ?? {})
     };
-    this._documentHidden =
-      options.documentHidden ?? (() => document.visibilityState === 'hidden');
-    this._poll = new Poll({
+    this._poll = new AdaptivePoll({
       name: 'jupyter-lakehouse:clusters',
+      intervals: this._intervals,
       factory: () => this._fetch(),
-      frequency: this._frequency(false),
-      standby: () => this.isStandby
+      wantsFast: () => this._wantsFast(),
+      documentHidden: options.documentHidden,
+      autoStart: options.autoStart
     });
-    if (options.autoStart !== false) {
-      void this._poll.start();
-    }
   }
 
   static readonly DEFAULT_INTERVALS: ClustersModel.IIntervals = {
@@ -114,7 +110,7 @@ export class ClustersModel implements IDisposable {
   }
 
   get poll(): Poll {
-    return this._poll;
+    return this._poll.poll;
   }
 
   get isDisposed(): boolean {
@@ -125,15 +121,7 @@ export class ClustersModel implements IDisposable {
    * Whether nothing that shows the clusters is visible, or the page is hidden.
    */
   get isStandby(): boolean {
-    if (this._documentHidden()) {
-      return true;
-    }
-    for (const viewer of this._viewers) {
-      if (viewer.isVisible) {
-        return false;
-      }
-    }
-    return true;
+    return this._poll.isStandby;
   }
 
   /**
@@ -206,7 +194,7 @@ export class ClustersModel implements IDisposable {
     } else {
       this._jobsOpen.delete(name);
       this._jobs.delete(name);
-      this._updateFrequency();
+      this._poll.updateFrequency();
     }
     this._changed.emit();
   }
@@ -215,10 +203,7 @@ export class ClustersModel implements IDisposable {
    * Register something that shows the clusters; polling runs while one is visible.
    */
   addViewer(viewer: IClustersViewer): IDisposable {
-    this._viewers.add(viewer);
-    return new DisposableDelegate(() => {
-      this._viewers.delete(viewer);
-    });
+    return this._poll.addViewer(viewer);
   }
 
   /**
@@ -231,7 +216,7 @@ export class ClustersModel implements IDisposable {
     } catch {
       // In `error` already.
     }
-    this._reschedule();
+    this._poll.reschedule();
   }
 
   /**
@@ -293,7 +278,6 @@ export class ClustersModel implements IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
-    this._viewers.clear();
     Signal.clearData(this);
   }
 
@@ -309,8 +293,7 @@ export class ClustersModel implements IDisposable {
     this._actionErrors.delete(name);
     this._changed.emit();
     // Stopping waits for the processes to go: meanwhile the list says `terminating`.
-    this._updateFrequency();
-    this._reschedule();
+    this._poll.reschedule();
     let ok = true;
     try {
       const info = await call();
@@ -387,7 +370,7 @@ export class ClustersModel implements IDisposable {
       this._clusters = clusters;
       this._status = 'ok';
       this._error = null;
-      this._updateFrequency();
+      this._poll.updateFrequency();
       this._changed.emit();
     } finally {
       this._inflight -= 1;
@@ -457,45 +440,13 @@ export class ClustersModel implements IDisposable {
     return this._clusters.some(c => TRANSITIONAL_STATES.includes(c.state));
   }
 
-  private _frequency(fast: boolean): IPoll.Frequency {
-    const { fast: fastMs, slow, max } = this._intervals;
-    return {
-      interval: fast ? fastMs : slow,
-      backoff: true,
-      max: Math.max(max, slow)
-    };
-  }
-
-  private _updateFrequency(): void {
-    this._poll.frequency = this._frequency(this._wantsFast());
-  }
-
-  /**
-   * Restart the countdown to the next poll at the current interval.
-   */
-  private _reschedule(): void {
-    if (this._isDisposed || this._poll.isDisposed) {
-      return;
-    }
-    this._updateFrequency();
-    if (this._poll.state.phase === 'constructed') {
-      return; // Not started (autoStart: false): the owner starts it.
-    }
-    void this._poll.schedule({
-      interval: this._poll.frequency.interval,
-      phase: 'refreshed'
-    });
-  }
-
   private _api: ClustersAPI;
   private _intervals: ClustersModel.IIntervals;
-  private _documentHidden: () => boolean;
-  private _poll: Poll;
+  private _poll: AdaptivePoll;
   private _clusters: IClusterInfo[] = [];
   private _status: ClustersStatus = 'loading';
   private _error: LakehouseAPIError | null = null;
   private _changed = new Signal<ClustersModel, void>(this);
-  private _viewers = new Set<IClustersViewer>();
   private _busy = new Map<string, ClusterAction>();
   private _actionErrors = new Map<string, string>();
   private _jobsOpen = new Set<string>();
@@ -511,20 +462,7 @@ export class ClustersModel implements IDisposable {
 }
 
 export namespace ClustersModel {
-  export interface IIntervals {
-    /**
-     * Milliseconds between polls while something changes.
-     */
-    fast: number;
-    /**
-     * Milliseconds between polls otherwise.
-     */
-    slow: number;
-    /**
-     * The longest wait when polls fail and back off.
-     */
-    max: number;
-  }
+  export type IIntervals = AdaptivePoll.IIntervals;
 
   export interface IOptions {
     api: ClustersAPI;

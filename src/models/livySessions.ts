@@ -1,4 +1,4 @@
-import { IPoll, Poll } from '@lumino/polling';
+import { Poll } from '@lumino/polling';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -10,7 +10,7 @@ import {
   LIVY_TRANSITIONAL_STATES,
   LivySessionKind
 } from '../api';
-import type { IClustersViewer } from './clusters';
+import { AdaptivePoll, IPollViewer } from './adaptivePoll';
 import { asAPIError } from './refreshPoll';
 
 /**
@@ -58,20 +58,18 @@ export interface ILivySessionsState {
 export class LivySessionsModel implements IDisposable {
   constructor(options: LivySessionsModel.IOptions) {
     this._api = options.api;
-    this._intervals = {
-      ...LivySessionsModel.DEFAULT_INTERVALS,
-      ...(options.intervals ?? {})
-    };
-    this._documentHidden =
-      options.documentHidden ??
-      (() =>
-        typeof document !== 'undefined' &&
-        document.visibilityState === 'hidden');
-    this._poll = new Poll({
+    this._poll = new AdaptivePoll({
       name: 'jupyter-lakehouse:livy-sessions',
+      intervals: {
+        ...LivySessionsModel.DEFAULT_INTERVALS,
+        ...(options.intervals ?? {})
+      },
       factory: () => this._fetchAll(),
-      frequency: this._frequency(false),
-      standby: () => this.isStandby
+      wantsFast: () => this._wantsFast(),
+      // No reachable Livy cluster: nothing to poll, whatever is visible.
+      idle: () => this._clusters.length === 0,
+      documentHidden: options.documentHidden,
+      autoStart: false
     });
     const source = options.clusters;
     if (source) {
@@ -80,7 +78,7 @@ export class LivySessionsModel implements IDisposable {
       this.setClusters(source.clusters);
     }
     if (options.autoStart !== false) {
-      void this._poll.start();
+      void this._poll.poll.start();
     }
   }
 
@@ -98,7 +96,7 @@ export class LivySessionsModel implements IDisposable {
   }
 
   get poll(): Poll {
-    return this._poll;
+    return this._poll.poll;
   }
 
   get isDisposed(): boolean {
@@ -106,15 +104,7 @@ export class LivySessionsModel implements IDisposable {
   }
 
   get isStandby(): boolean {
-    if (this._documentHidden() || this._clusters.length === 0) {
-      return true;
-    }
-    for (const viewer of this._viewers) {
-      if (viewer.isVisible) {
-        return false;
-      }
-    }
-    return true;
+    return this._poll.isStandby;
   }
 
   /**
@@ -171,14 +161,8 @@ export class LivySessionsModel implements IDisposable {
   /**
    * Register something that shows the sessions; polling runs while one is visible.
    */
-  addViewer(viewer: IClustersViewer): IDisposable {
-    this._viewers.add(viewer);
-    return {
-      isDisposed: false,
-      dispose: () => {
-        this._viewers.delete(viewer);
-      }
-    };
+  addViewer(viewer: IPollViewer): IDisposable {
+    return this._poll.addViewer(viewer);
   }
 
   /**
@@ -190,7 +174,7 @@ export class LivySessionsModel implements IDisposable {
     } catch {
       // In the clusters' errors already.
     }
-    this._reschedule();
+    this._poll.reschedule();
   }
 
   /**
@@ -204,7 +188,7 @@ export class LivySessionsModel implements IDisposable {
     this._creating.add(name);
     this._actionErrors.delete(name);
     this._changed.emit();
-    this._reschedule();
+    this._poll.reschedule();
     let ok = true;
     try {
       const session = await this._api.createLivySession(name, kind);
@@ -234,7 +218,7 @@ export class LivySessionsModel implements IDisposable {
     this._deleting.set(name, new Set([...deleting, id]));
     this._actionErrors.delete(name);
     this._changed.emit();
-    this._reschedule();
+    this._poll.reschedule();
     let ok = true;
     try {
       await this._api.deleteLivySession(name, id);
@@ -268,7 +252,6 @@ export class LivySessionsModel implements IDisposable {
     this._isDisposed = true;
     this._source?.changed.disconnect(this._followClusters, this);
     this._poll.dispose();
-    this._viewers.clear();
     Signal.clearData(this);
   }
 
@@ -310,7 +293,7 @@ export class LivySessionsModel implements IDisposable {
         failed += 1;
       }
     }
-    this._updateFrequency();
+    this._poll.updateFrequency();
     this._changed.emit();
     if (failed === answers.length) {
       // Every endpoint failed: let the poll back off.
@@ -337,45 +320,15 @@ export class LivySessionsModel implements IDisposable {
     return false;
   }
 
-  private _frequency(fast: boolean): IPoll.Frequency {
-    const { fast: fastMs, slow, max } = this._intervals;
-    return {
-      interval: fast ? fastMs : slow,
-      backoff: true,
-      max: Math.max(max, slow)
-    };
-  }
-
-  private _updateFrequency(): void {
-    this._poll.frequency = this._frequency(this._wantsFast());
-  }
-
-  private _reschedule(): void {
-    if (this._isDisposed || this._poll.isDisposed) {
-      return;
-    }
-    this._updateFrequency();
-    if (this._poll.state.phase === 'constructed') {
-      return; // Not started (autoStart: false): the owner starts it.
-    }
-    void this._poll.schedule({
-      interval: this._poll.frequency.interval,
-      phase: 'refreshed'
-    });
-  }
-
   private _api: LivySessionsAPI;
   private _source: LivySessionsModel.IClustersSource | null = null;
-  private _intervals: LivySessionsModel.IIntervals;
-  private _documentHidden: () => boolean;
-  private _poll: Poll;
+  private _poll: AdaptivePoll;
   private _clusters: string[] = [];
   private _sessions = new Map<string, ILivySession[]>();
   private _errors = new Map<string, LakehouseAPIError>();
   private _creating = new Set<string>();
   private _deleting = new Map<string, Set<number>>();
   private _actionErrors = new Map<string, string>();
-  private _viewers = new Set<IClustersViewer>();
   private _changed = new Signal<LivySessionsModel, void>(this);
   private _seq = 0;
   private _applied = 0;
@@ -383,11 +336,7 @@ export class LivySessionsModel implements IDisposable {
 }
 
 export namespace LivySessionsModel {
-  export interface IIntervals {
-    fast: number;
-    slow: number;
-    max: number;
-  }
+  export type IIntervals = AdaptivePoll.IIntervals;
 
   /**
    * Where the cluster list comes from (the clusters model).

@@ -1,5 +1,5 @@
-import { IPoll, Poll } from '@lumino/polling';
-import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type {
@@ -8,6 +8,7 @@ import type {
   LakehouseAPI,
   LakehouseAPIError
 } from '../api';
+import { AdaptivePoll, IPollViewer } from './adaptivePoll';
 
 /**
  * Whether the endpoint list is loaded, and whether the last poll failed.
@@ -17,9 +18,7 @@ export type ServingStatus = 'loading' | 'ok' | 'error';
 /**
  * Something that shows the model's data; the model stands by while none is visible.
  */
-export interface IServingViewer {
-  readonly isVisible: boolean;
-}
+export type IServingViewer = IPollViewer;
 
 /**
  * The part of the REST client the model uses.
@@ -39,21 +38,17 @@ export type ServingAPI = Pick<
 export class ServingModel implements IDisposable {
   constructor(options: ServingModel.IOptions) {
     this._api = options.api;
-    this._intervals = {
-      ...ServingModel.DEFAULT_INTERVALS,
-      ...(options.intervals ?? {})
-    };
-    this._documentHidden =
-      options.documentHidden ?? (() => document.visibilityState === 'hidden');
-    this._poll = new Poll({
+    this._poll = new AdaptivePoll({
       name: 'jupyter-lakehouse:serving',
+      intervals: {
+        ...ServingModel.DEFAULT_INTERVALS,
+        ...(options.intervals ?? {})
+      },
       factory: () => this._fetch(),
-      frequency: this._frequency(false),
-      standby: () => this.isStandby
+      wantsFast: () => this.isFast,
+      documentHidden: options.documentHidden,
+      autoStart: options.autoStart
     });
-    if (options.autoStart !== false) {
-      void this._poll.start();
-    }
   }
 
   static readonly DEFAULT_INTERVALS: ServingModel.IIntervals = {
@@ -85,7 +80,7 @@ export class ServingModel implements IDisposable {
   }
 
   get poll(): Poll {
-    return this._poll;
+    return this._poll.poll;
   }
 
   get isDisposed(): boolean {
@@ -96,15 +91,7 @@ export class ServingModel implements IDisposable {
    * Whether nothing that shows the endpoints is visible, or the page is hidden.
    */
   get isStandby(): boolean {
-    if (this._documentHidden()) {
-      return true;
-    }
-    for (const viewer of this._viewers) {
-      if (viewer.isVisible) {
-        return false;
-      }
-    }
-    return true;
+    return this._poll.isStandby;
   }
 
   /**
@@ -136,10 +123,7 @@ export class ServingModel implements IDisposable {
   }
 
   addViewer(viewer: IServingViewer): IDisposable {
-    this._viewers.add(viewer);
-    return new DisposableDelegate(() => {
-      this._viewers.delete(viewer);
-    });
+    return this._poll.addViewer(viewer);
   }
 
   /**
@@ -208,7 +192,6 @@ export class ServingModel implements IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
-    this._viewers.clear();
     Signal.clearData(this);
   }
 
@@ -224,59 +207,39 @@ export class ServingModel implements IDisposable {
       throw reason;
     } finally {
       this._inflight = false;
-      this._updateFrequency();
+      this._poll.updateFrequency();
       if (!this._isDisposed) {
         this._changed.emit();
       }
     }
   }
 
-  private _frequency(fast: boolean): IPoll.Frequency {
-    const { fast: fastMs, slow, max } = this._intervals;
-    return {
-      interval: fast ? fastMs : slow,
-      backoff: true,
-      max: Math.max(max, slow)
-    };
-  }
-
-  private _updateFrequency(): void {
-    if (!this._isDisposed) {
-      this._poll.frequency = this._frequency(this.isFast);
-    }
-  }
-
+  /**
+   * Poll again soon while an endpoint starts or stops; otherwise keep the
+   * slow countdown already running.
+   */
   private _reschedule(): void {
-    this._updateFrequency();
-    if (!this._isDisposed && this.isFast) {
-      void this._poll.schedule({
-        interval: this._intervals.fast,
-        phase: 'refreshed'
-      });
+    if (this.isFast) {
+      this._poll.reschedule();
+    } else {
+      this._poll.updateFrequency();
     }
   }
 
   private _api: ServingAPI;
-  private _intervals: ServingModel.IIntervals;
-  private _documentHidden: () => boolean;
-  private _poll: Poll;
+  private _poll: AdaptivePoll;
   private _endpoints: IEndpoint[] = [];
   private _status: ServingStatus = 'loading';
   private _error: LakehouseAPIError | null = null;
   private _inflight = false;
   private _isDisposed = false;
-  private _viewers = new Set<IServingViewer>();
   private _stopping = new Set<string>();
   private _actionErrors = new Map<string, string>();
   private _changed = new Signal<ServingModel, void>(this);
 }
 
 export namespace ServingModel {
-  export interface IIntervals {
-    fast: number;
-    slow: number;
-    max: number;
-  }
+  export type IIntervals = AdaptivePoll.IIntervals;
 
   export interface IOptions {
     api: ServingAPI;

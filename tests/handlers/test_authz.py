@@ -5,6 +5,7 @@ import pytest
 from jupyter_server.auth.authorizer import Authorizer
 from tornado.httpclient import HTTPClientError
 
+from ..fixtures.server_config import lakehouse_server_config
 from .routes import all_routes
 
 ROUTES = all_routes()
@@ -17,14 +18,9 @@ class DenyAll(Authorizer):
 
 @pytest.fixture
 def jp_server_config(lakehouse_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyter_lakehouse": True},
-            "allow_unauthenticated_access": False,
-            "authorizer_class": DenyAll,
-        },
-        "LakehouseApp": {"home": str(lakehouse_home), "mlflow_autostart": False},
-    }
+    return lakehouse_server_config(
+        lakehouse_home, server={"authorizer_class": DenyAll}, mlflow_autostart=False
+    )
 
 
 @pytest.mark.parametrize(("method", "path", "handler"), ROUTES)

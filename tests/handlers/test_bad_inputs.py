@@ -20,7 +20,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.simple_httpclient import SimpleAsyncHTTPClient
 
-from ..fixtures.nolaunch import NoLaunchClusterManager
+from ..fixtures.server_config import no_launch_server_config
 from . import bad_inputs
 from .bad_inputs import API, SECRET, Case
 
@@ -30,19 +30,7 @@ COUNTED: dict[str, int] = {}
 
 @pytest.fixture
 def jp_server_config(lakehouse_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyter_lakehouse": True},
-            "allow_unauthenticated_access": False,
-        },
-        "LakehouseApp": {
-            "home": str(lakehouse_home),
-            "mlflow_autostart": False,
-            "mlflow_tracking_uri": f"sqlite:///{lakehouse_home / 'mlflow.db'}",
-            "cluster_manager_class": NoLaunchClusterManager,
-            "catalog_index": False,
-        },
-    }
+    return no_launch_server_config(lakehouse_home)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from tornado.httpclient import HTTPClientError
 from jupyter_lakehouse.services.catalog import deltalog
 from jupyter_lakehouse.services.catalog.names import display_name, sql_name
 from tests.fixtures.clusters import spark_session
+from tests.fixtures.server_config import lakehouse_server_config
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -224,18 +225,12 @@ class TestOnTheSessionCluster:
 
     @pytest.fixture
     def jp_server_config(self, lakehouse_home):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyter_lakehouse": True},
-                "allow_unauthenticated_access": False,
-            },
-            "LakehouseApp": {
-                "home": str(lakehouse_home),
-                "catalog_session_conf": JDBC_CONF,
-                "catalog_upload_max_bytes": UPLOAD_LIMIT,
-                "mlflow_autostart": False,
-            },
-        }
+        return lakehouse_server_config(
+            lakehouse_home,
+            catalog_session_conf=JDBC_CONF,
+            catalog_upload_max_bytes=UPLOAD_LIMIT,
+            mlflow_autostart=False,
+        )
 
     async def test_listings(self, api):
         catalogs = await api("catalog/catalogs")

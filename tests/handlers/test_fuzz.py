@@ -34,7 +34,7 @@ from schemathesis import GenerationMode
 
 import jupyter_lakehouse
 
-from ..fixtures.nolaunch import NoLaunchClusterManager
+from ..fixtures.server_config import no_launch_server_config
 
 OPENAPI = Path(jupyter_lakehouse.__file__).parent / "openapi.json"
 EXAMPLES = 4  # per operation and generation mode: ~650 requests, about a minute here
@@ -44,19 +44,7 @@ LEFT_OUT = {("POST", "/lakehouse/livy/sessions")}
 
 @pytest.fixture
 def jp_server_config(lakehouse_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyter_lakehouse": True},
-            "allow_unauthenticated_access": False,
-        },
-        "LakehouseApp": {
-            "home": str(lakehouse_home),
-            "mlflow_autostart": False,
-            "mlflow_tracking_uri": f"sqlite:///{lakehouse_home / 'mlflow.db'}",
-            "cluster_manager_class": NoLaunchClusterManager,
-            "catalog_index": False,
-        },
-    }
+    return no_launch_server_config(lakehouse_home)
 
 
 def _documented(raw: dict) -> dict[tuple[str, str], set[str]]:

@@ -15,6 +15,8 @@ from tornado.httpclient import HTTPClientError
 
 from jupyter_lakehouse.resulttable import decode_arrow
 
+from ..fixtures.server_config import lakehouse_server_config
+
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -25,18 +27,10 @@ def lakehouse_home(mlflow_home):
 
 @pytest.fixture
 def jp_server_config(lakehouse_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyter_lakehouse": True},
-            "allow_unauthenticated_access": False,
-        },
-        # The session's tracking server outlives each test's Jupyter server.
-        "LakehouseApp": {
-            "home": str(lakehouse_home),
-            "mlflow_autostart": False,
-            "mlflow_stop_on_shutdown": False,
-        },
-    }
+    # The session's tracking server outlives each test's Jupyter server.
+    return lakehouse_server_config(
+        lakehouse_home, mlflow_autostart=False, mlflow_stop_on_shutdown=False
+    )
 
 
 @pytest.fixture
@@ -255,16 +249,9 @@ class TestExternalServerAway:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyter_lakehouse": True},
-                "allow_unauthenticated_access": False,
-            },
-            "LakehouseApp": {
-                "home": str(lakehouse_home),
-                "mlflow_tracking_uri": f"http://127.0.0.1:{port}",
-            },
-        }
+        return lakehouse_server_config(
+            lakehouse_home, mlflow_tracking_uri=f"http://127.0.0.1:{port}"
+        )
 
     @pytest.fixture
     def lakehouse_home(self, tmp_path):
@@ -288,16 +275,9 @@ class TestStoreURI:
 
     @pytest.fixture
     def jp_server_config(self, lakehouse_home, tmp_path):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyter_lakehouse": True},
-                "allow_unauthenticated_access": False,
-            },
-            "LakehouseApp": {
-                "home": str(lakehouse_home),
-                "mlflow_tracking_uri": f"sqlite:///{tmp_path / 'store.db'}",
-            },
-        }
+        return lakehouse_server_config(
+            lakehouse_home, mlflow_tracking_uri=f"sqlite:///{tmp_path / 'store.db'}"
+        )
 
     async def test_no_ui_for_a_store_uri(self, fetch):
         status = await fetch("lakehouse/api/mlflow/status")
@@ -319,13 +299,7 @@ class TestOwnHome:
 
     @pytest.fixture
     def jp_server_config(self, lakehouse_home):
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"jupyter_lakehouse": True},
-                "allow_unauthenticated_access": False,
-            },
-            "LakehouseApp": {"home": str(lakehouse_home), "mlflow_autostart": False},
-        }
+        return lakehouse_server_config(lakehouse_home, mlflow_autostart=False)
 
     async def test_started_on_first_need_and_stopped_with_the_server(
         self, jp_serverapp, fetch, lakehouse_home

@@ -300,6 +300,22 @@ def test_remote_is_never_started(manager):
     info = manager.get("r")
     assert info.state == "error" and info.reachable is False
     assert "does not accept connections" in info.reason
+    assert info.connect_url is None
+
+
+def test_a_listening_remote_endpoint_is_running(manager):
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        url = f"sc://127.0.0.1:{port}"
+        manager.create({"name": "r", "kind": "remote", "url": url, "token": "s3cret"})
+        info = manager.get("r")
+    assert info.state == "running" and info.reachable is True and info.reason is None
+    assert info.connect_url == url and info.token == "s3cret"
+    assert "s3cret" not in str(info.to_dict())
 
 
 def test_attached_sessions_are_pruned_when_the_kernel_is_gone(manager):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import shutil
 import uuid
 from pathlib import Path
@@ -16,36 +15,25 @@ import pyarrow as pa
 import pytest
 
 from jupyter_lakehouse.delta import DeltaTable
-from jupyter_lakehouse.services.delta import client, native
+from jupyter_lakehouse.services.delta import native
 from jupyter_lakehouse.services.delta.files import file_location
-from jupyter_lakehouse.services.delta.router import DeltaRouter
-from tests.fixtures.clusters import spark_session
+
+from .delta_session import READABLE, REFUSED, TABLES, canonical, offline_session, oracle, routed_sql
 
 pytestmark = pytest.mark.timeout(300)
 
-TABLES = Path("/work/shared/data/delta-tables")
-REFUSED = {"checkpoint-v2-table": "v2Checkpoint", "table-with-dv-small": "deletionVectors"}
 NOT_PLAIN = {"table_with_column_mapping": "column mapping"}
-READABLE = sorted(p.name for p in TABLES.iterdir() if p.is_dir() and p.name not in REFUSED)
 
 
 @pytest.fixture(scope="module")
 def spark(cluster_manager):
-    info = cluster_manager.ensure_running("local", timeout=150)
-    with spark_session(info.connect_url) as session:
-        assert client.attach(session, info.delta_engine).offline
+    with offline_session(cluster_manager) as session:
         yield session
 
 
 @pytest.fixture(scope="module")
 def sql(spark):
-    router = DeltaRouter(spark)
-
-    def run(statement: str, args: dict | None = None):
-        routed = router.route(statement, args)
-        return routed if routed is not None else spark.sql(statement, args=args)
-
-    return run
+    return routed_sql(spark)
 
 
 @pytest.fixture
@@ -53,19 +41,6 @@ def name(sql):
     table = f"n_{uuid.uuid4().hex[:8]}"
     yield table
     sql(f"DROP TABLE IF EXISTS {table}")
-
-
-def canonical(rows) -> list[str]:
-    return sorted(
-        json.dumps(
-            r if isinstance(r, dict) else r.asDict(recursive=True), sort_keys=True, default=str
-        )
-        for r in rows
-    )
-
-
-def oracle(path) -> list[dict]:
-    return pa.table(deltalake.DeltaTable(str(path)).scan()).to_pylist()
 
 
 def plan_text(df) -> str:

@@ -3,45 +3,31 @@ the Delta SQL router, and the DeltaTable API. One Spark Connect session for the 
 
 from __future__ import annotations
 
-import json
 import shutil
 import uuid
 from pathlib import Path
 
 import deltalake
-import pyarrow as pa
 import pytest
 
 from jupyter_lakehouse.delta import DeltaTable
-from jupyter_lakehouse.services.delta import client
 from jupyter_lakehouse.services.delta.log import DeltaError
 from jupyter_lakehouse.services.delta.router import DeltaRouter
-from tests.fixtures.clusters import spark_session
+
+from .delta_session import READABLE, REFUSED, TABLES, canonical, offline_session, oracle, routed_sql
 
 pytestmark = pytest.mark.timeout(300)
-
-TABLES = Path("/work/shared/data/delta-tables")
-REFUSED = {"checkpoint-v2-table": "v2Checkpoint", "table-with-dv-small": "deletionVectors"}
-READABLE = sorted(p.name for p in TABLES.iterdir() if p.is_dir() and p.name not in REFUSED)
 
 
 @pytest.fixture(scope="module")
 def spark(cluster_manager):
-    info = cluster_manager.ensure_running("local", timeout=150)
-    with spark_session(info.connect_url) as session:
-        assert client.attach(session, info.delta_engine).offline
+    with offline_session(cluster_manager) as session:
         yield session
 
 
 @pytest.fixture(scope="module")
 def sql(spark):
-    router = DeltaRouter(spark)
-
-    def run(statement: str, args: dict | None = None):
-        routed = router.route(statement, args)
-        return routed if routed is not None else spark.sql(statement, args=args)
-
-    return run
+    return routed_sql(spark)
 
 
 @pytest.fixture
@@ -49,19 +35,6 @@ def name(spark):
     table = f"t_{uuid.uuid4().hex[:8]}"
     yield table
     DeltaRouter(spark).route(f"DROP TABLE IF EXISTS {table}")
-
-
-def canonical(rows) -> list[str]:
-    return sorted(
-        json.dumps(
-            r if isinstance(r, dict) else r.asDict(recursive=True), sort_keys=True, default=str
-        )
-        for r in rows
-    )
-
-
-def oracle(path) -> list[dict]:
-    return pa.table(deltalake.DeltaTable(str(path)).scan()).to_pylist()
 
 
 @pytest.mark.parametrize("table", READABLE)

@@ -136,4 +136,6 @@ def test_a_listening_endpoint_is_running(manager):
         port = server.getsockname()[1]
         info = manager.create(livy(url=f"http://127.0.0.1:{port}"))
         assert info.state == "running" and info.reachable is True and info.reason is None
+        # Kernels reach Livy through sparkmagic, not Spark Connect.
+        assert info.connect_url is None and info.token is None
         assert info.to_dict()["profile"]["url"] == f"http://127.0.0.1:{port}"

@@ -682,30 +682,14 @@ class ClusterManager:
             pass
 
     def _remote_info(self, profile: ClusterProfile) -> ClusterInfo:
+        """An attached endpoint is `running` while its port accepts connections (a cheap probe:
+        the panel polls every cluster; a Livy endpoint's sessions are read by their own route)."""
         if profile.kind == "livy":
-            return self._livy_info(profile)
-        host, port, _ = parse_remote_url(profile.url or "")
+            _, host, port = parse_livy_url(profile.url or "")
+        else:
+            host, port, _ = parse_remote_url(profile.url or "")
         reachable = process.probe_port(port, host=host, timeout=1.5) is True
-        return ClusterInfo(
-            name=profile.name,
-            kind=profile.kind,
-            state="running" if reachable else "error",
-            reason=None if reachable else f"{host}:{port} does not accept connections.",
-            profile=profile.to_dict(),
-            spark_version=None,
-            master=profile.url,
-            connect_url=self._remote_url(profile, None, with_token=False) if reachable else None,
-            reachable=reachable,
-            resources_source="profile",
-            token=profile.token,
-        )
-
-    def _livy_info(self, profile: ClusterProfile) -> ClusterInfo:
-        """A Livy endpoint is `running` while its port accepts connections (a cheap probe: the
-        panel polls every cluster; its sessions are read by their own route)."""
-        _, host, port = parse_livy_url(profile.url or "")
-        reachable = process.probe_port(port, host=host, timeout=1.5) is True
-        return ClusterInfo(
+        info = ClusterInfo(
             name=profile.name,
             kind=profile.kind,
             state="running" if reachable else "error",
@@ -716,6 +700,13 @@ class ClusterManager:
             reachable=reachable,
             resources_source="profile",
         )
+        if profile.kind != "livy":
+            # A Spark Connect endpoint: kernels connect to it, with its token.
+            info.connect_url = (
+                self._remote_url(profile, None, with_token=False) if reachable else None
+            )
+            info.token = profile.token
+        return info
 
     @staticmethod
     def _remote_url(profile: ClusterProfile, session_id: str | None, *, with_token: bool) -> str:
