@@ -13,6 +13,7 @@ import { panelsPlugin } from './plugins/panels';
 import { personaPlugin } from './plugins/persona';
 import { progressPlugin } from './plugins/progress';
 import { resultTablePlugin } from './plugins/resultTable';
+import { sharedOutputOrderPlugin } from './plugins/sharedOutputOrder';
 import { servingPlugin } from './plugins/serving';
 import { sidebarPlugin } from './plugins/sidebar';
 import { sqlEditorPlugin } from './plugins/sqlEditor';
@@ -32,6 +33,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   clusterPickerPlugin,
   progressPlugin,
   resultTablePlugin,
+  sharedOutputOrderPlugin,
   cellLanguagesPlugin,
   sqlEditorPlugin,
   queryHistoryPlugin,

@@ -18,6 +18,7 @@ from nbclient.exceptions import CellExecutionError
 
 from jupyter_lakehouse.databricks.dbc import read_dbc, write_dbc
 from jupyter_lakehouse.databricks.source import read_source, write_source
+from jupyter_lakehouse.kernel.progress import PROGRESS_MIME
 from jupyter_lakehouse.resulttable import TABLE_MIME, decode_arrow
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks" / "databricks"
@@ -67,11 +68,13 @@ def outputs(cell) -> list[dict]:
 
 
 def text_of(cell) -> str:
+    """What the cell printed or returned; the Spark progress line (shown only when the Spark
+    work takes long enough, e.g. on a loaded machine) is not part of it."""
     parts = []
     for o in outputs(cell):
         if o["output_type"] == "stream":
             parts.append(o["text"])
-        elif "data" in o:
+        elif "data" in o and PROGRESS_MIME not in o["data"]:
             parts.append(o["data"].get("text/plain", ""))
     return "".join(parts)
 

@@ -113,10 +113,12 @@ async def test_sparkmagic_on_a_livy_cluster(
         assert result.error is not None and result.error["ename"] == "LivyError"
         assert "no_such_table" in "\n".join(result.error["traceback"])
         # Both are in the workspace's query history, on the Livy cluster.
+        # (The Livy endpoint here is the workspace's own, whose session kernels record what they
+        # run on the `local` cluster too: only the notebook's entries name the Livy cluster.)
         history = QueryHistory(history_path(cluster_home))
-        (ok,) = history.search(q="AS twice FROM range(3)")["entries"]
+        (ok,) = history.search(q="AS twice FROM range(3)", cluster=CLUSTER)["entries"]
         assert (ok["cluster"], ok["status"], ok["rows"]) == (CLUSTER, "succeeded", 3)
-        (failed,) = history.search(q="no_such_table")["entries"]
+        (failed,) = history.search(q="no_such_table", cluster=CLUSTER)["entries"]
         assert failed["status"] == "failed" and failed["path"] == "livy.ipynb"
 
         # `spark` is Spark Connect, which a Livy cluster does not have: say what to use.

@@ -42,6 +42,12 @@ const QUERY =
 const LONG =
   'spark.range(0, 2000000000, 1, 16).selectExpr("sum(crc32(cast(id as string)))").collect()';
 
+const TABLE_MIME = 'application/vnd.jupyter-lakehouse.table+json';
+const PROGRESS_MIME = 'application/vnd.jupyter-lakehouse.progress+json';
+// The query cell: the Spark progress line, shown first and updated in place
+// when the cell ends, then the result.
+const QUERY_OUTPUTS = ['progress', 'result'];
+
 const screenshot = (name: string) =>
   path.join(__dirname, '..', 'screenshots', `${name}.png`);
 
@@ -110,6 +116,62 @@ async function resultState(page: IJupyterLabPageFixture, index: number) {
     };
     return find(notebook.widgets[index].outputArea)?.state ?? null;
   }, index);
+}
+
+/**
+ * A cell's outputs as "progress" / "result" / the output type: in the shared
+ * document, in this user's output model and in the page.
+ */
+async function outputKinds(page: IJupyterLabPageFixture, index: number) {
+  return page.evaluate(
+    ({ index, table, progress }) => {
+      const kind = (output: any) =>
+        output.data?.[progress]
+          ? 'progress'
+          : output.data?.[table]
+            ? 'result'
+            : output.output_type;
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      const cell = panel.content.widgets[index];
+      return {
+        shared: cell.model.sharedModel.getOutputs().map(kind),
+        local: cell.model.outputs.toJSON().map(kind),
+        shown: Array.from(
+          cell.node.querySelectorAll(
+            '.jp-OutputArea .jp-Lakehouse-ResultTable, .jp-OutputArea .jp-Lakehouse-SparkProgress'
+          ) as NodeListOf<HTMLElement>
+        ).map(node =>
+          node.classList.contains('jp-Lakehouse-ResultTable')
+            ? 'result'
+            : 'progress'
+        )
+      };
+    },
+    { index, table: TABLE_MIME, progress: PROGRESS_MIME }
+  );
+}
+
+/**
+ * A saved cell's outputs as outputKinds names them, and its result's chart.
+ */
+async function savedOutputs(
+  request: APIRequestContext,
+  file: string,
+  index: number
+) {
+  const outputs = (await savedNotebook(request, file)).cells[index].outputs;
+  return {
+    kinds: outputs.map((o: any) =>
+      o.data?.[PROGRESS_MIME]
+        ? 'progress'
+        : o.data?.[TABLE_MIME]
+          ? 'result'
+          : o.output_type
+    ),
+    chart:
+      outputs.find((o: any) => o.data?.[TABLE_MIME])?.metadata?.[TABLE_MIME]
+        ?.chart?.type ?? null
+  };
 }
 
 test.describe('Collaboration', () => {
@@ -203,26 +265,38 @@ test.describe('Collaboration', () => {
         await expect.poll(() => resultState(alice, 1), { timeout: 15_000 }).toEqual(
           chosen
         );
-        // Alice's view draws a chart too. Known issue (reported, not fixed):
-        // with the chart changed by the user who did not run the cell, the
-        // shared cell can end up with the result output twice; logged here.
+        // Alice's view draws a chart too.
         await expect(
           (await alice.notebook.getCellLocator(1))!.locator(
             '.jp-Lakehouse-ChartBuilder-vega svg.marks .mark-rect path'
           )
         ).not.toHaveCount(0, { timeout: 30_000 });
+        // Bob's chart replaced the result, not alice's progress line: the
+        // result once and the progress line, in one order, for both.
+        for (const page of [alice, bob]) {
+          await expect
+            .poll(() => outputKinds(page, 1), { timeout: 15_000 })
+            .toEqual({
+              shared: QUERY_OUTPUTS,
+              local: QUERY_OUTPUTS,
+              shown: QUERY_OUTPUTS
+            });
+          const outputs = (await notebookState(page)).cells[1].outputs;
+          expect(outputs[1].metadata[TABLE_MIME]).toMatchObject({
+            view: 'chart',
+            chart: { type: 'bar', x: 'grp' }
+          });
+        }
+        // And so is the saved cell.
+        await expect
+          .poll(() => savedOutputs(request, file, 1), { timeout: 20_000 })
+          .toEqual({ kinds: QUERY_OUTPUTS, chart: 'bar' });
         for (const [who, page] of [
           ['alice', alice],
           ['bob', bob]
         ] as const) {
-          const cell = (await page.notebook.getCellLocator(1))!;
-          console.log(
-            who,
-            'result tables',
-            await cell.locator('.jp-Lakehouse-ResultTable').count(),
-            'shared outputs',
-            (await notebookState(page)).cells[1].outputs.length
-          );
+          await page.mouse.move(0, 0);
+          await page.screenshot({ path: screenshot(`collab-chart-${who}`) });
         }
       });
 
@@ -318,13 +392,24 @@ test.describe('Collaboration', () => {
         const ids = saved.cells.map((cell: any) => cell.id);
         expect(new Set(ids).size).toBe(3);
         expect(savedSources(saved)).toEqual([MAKE_VIEW, QUERY, LONG]);
-        const tables = saved.cells[1].outputs.filter(
-          (o: any) => o.data?.['application/vnd.jupyter-lakehouse.table+json']
-        );
-        if (tables.length !== 1) {
-          test.info().annotations.push({
-            type: 'known issue',
-            description: `the query cell was saved with ${tables.length} result outputs`
+        // Bob's re-run of the query (after the interrupt it runs without a
+        // progress line here): its result once, and the same outputs in the
+        // file and in both users' notebooks.
+        const kinds = (await outputKinds(bob, 1)).shared;
+        await expect
+          .poll(async () => (await savedOutputs(request, file, 1)).kinds, {
+            timeout: 20_000
+          })
+          .toEqual(kinds);
+        const saved1 = await savedOutputs(request, file, 1);
+        expect(saved1.kinds.filter((kind: string) => kind !== 'progress')).toEqual([
+          'result'
+        ]);
+        for (const page of [alice, bob]) {
+          expect(await outputKinds(page, 1)).toEqual({
+            shared: saved1.kinds,
+            local: saved1.kinds,
+            shown: saved1.kinds
           });
         }
       });
