@@ -11,6 +11,7 @@ from traitlets import Bool, Dict, Float, Int, Type, Unicode, default
 from . import __version__
 from .collaboration import flush_pending_saves, place_state_under_home, wait_for_saves
 from .handlers import CATCH_ALL, ROUTES
+from .handlers.pools import BackendPools
 from .services.catalog import CatalogService
 from .services.clusters import ClusterManager
 from .services.clusters.livysessions import LivySessions
@@ -290,6 +291,7 @@ class LakehouseApp(ExtensionApp):
         )
         self._initialize_databricks()
         self.settings["lakehouse"] = self.services
+        self.settings["lakehouse_pools"] = self.pools = BackendPools()
 
     def _initialize_databricks(self) -> None:
         # Imported here: the contents module needs tornado, the services never do.
@@ -345,6 +347,8 @@ class LakehouseApp(ExtensionApp):
         # cancels its rooms' pending saves (see collaboration.py). Saved before the services
         # close, since some closes block the event loop for seconds (stopping MLflow).
         await wait_for_saves(flush_pending_saves(self.serverapp, self.log), self.log)
+        if getattr(self, "pools", None) is not None:
+            self.pools.shutdown()
         for service in self.services.values():
             close = getattr(service, "close", None)
             if callable(close):

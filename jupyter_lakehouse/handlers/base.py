@@ -65,9 +65,12 @@ class LakehouseHandler(ExtensionHandlerMixin, APIHandler):
     async def run_blocking(
         self, fn: Callable[..., T], *args: Any, timeout: float = DEFAULT_TIMEOUT
     ) -> T:
-        """Run a blocking service call (Spark, delta-rs, MLflow) off the event loop."""
+        """Run a blocking service call (Spark, delta-rs, MLflow) off the event loop, on the
+        threads of this handler's area (pools.py), so a stuck backend cannot starve others."""
+        pools = self.settings.get("lakehouse_pools")
+        call = pools.run(self.auth_resource, fn, *args) if pools else asyncio.to_thread(fn, *args)
         try:
-            return await asyncio.wait_for(asyncio.to_thread(fn, *args), timeout)
+            return await asyncio.wait_for(call, timeout)
         except TimeoutError:
             raise web.HTTPError(
                 503, f"The backend did not answer within {timeout:.0f} s."
