@@ -176,9 +176,16 @@ async function savedOutputs(
 
 test.describe('Collaboration', () => {
   test.afterAll(async ({ playwright }) => {
-    // Whatever failed, no Spark server may outlive the run.
+    // Whatever failed, no Spark server may outlive the run, and the shared notebook's kernel
+    // must not stay attached to `local` for the specs that run after this one.
     const request = await playwright.request.newContext({ baseURL: BASE_URL });
     try {
+      const sessions = await (await request.get('/api/sessions')).json();
+      for (const session of sessions) {
+        if (String(session.path ?? '').startsWith('collab-')) {
+          await request.delete(`/api/sessions/${session.id}`);
+        }
+      }
       const stop = await request.post(`${API}/local/stop`, { timeout: 60_000 });
       expect(stop.ok()).toBe(true);
     } finally {
