@@ -187,9 +187,12 @@ def test_bad_requests_and_unknown_things(service, cluster_manager):
 def test_finished_runs_are_kept_within_bounds(cluster_manager, local_cluster, history):
     service = StatementService(cluster_manager, history, max_kept=2)
     try:
-        ids = [service.submit("local", {"text": f"SELECT {i}"})["id"] for i in range(3)]
-        for run_id in ids:
-            wait(service, run_id)
+        # Each waited for before the next: a submit prunes finished runs, so one that finished
+        # while the others were still being submitted could already be gone.
+        ids = []
+        for i in range(3):
+            ids.append(service.submit("local", {"text": f"SELECT {i}"})["id"])
+            wait(service, ids[-1])
         service.submit("local", {"text": "SELECT 4"})  # pruning happens on submit
         with pytest.raises(NotFound):
             service.get(ids[0])
